@@ -1,0 +1,83 @@
+# Build the book into every format, test it, and publish it.
+#   make            all three formats into _build/ (website, e-book, PDF handouts)
+#   make test       every test, the slow ones included
+# Both create .venv from requirements.txt (with hashes) and install missing system
+# packages first. `make help` lists the rest.
+
+SPHINXOPTS    ?=
+PAPER         ?= letter
+BUILDDIR      ?= _build
+SOURCEDIR      = docs
+VENV          ?= .venv
+PYTHON        ?= $(VENV)/bin/python
+SPHINXBUILD    = $(PYTHON) -m sphinx
+# Strict everywhere: a warning is a failure, and every warning is shown before it fails.
+STRICT         = -n -W --keep-going
+# Dates in the outputs come from the last commit, so a rebuild is byte-identical.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+
+SPHINX_ARGS    = $(STRICT) -c . $(SPHINXOPTS)
+STAMP          = $(VENV)/.installed
+
+.DEFAULT_GOAL := all
+
+help:  ## this list
+	@echo "Targets:"
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
+	@echo "Variables: PAPER=letter|a4  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=..."
+
+$(STAMP): requirements.txt scripts/ensure-system-packages
+	@scripts/ensure-system-packages build
+	@test -x $(PYTHON) || python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.txt
+	@touch $@
+
+venv: $(STAMP)  ## create or refresh the virtual environment
+
+all: epub pdf html  ## the website, the e-book and the PDF handouts
+	@echo "Website:  $(BUILDDIR)/html/index.html"
+	@echo "E-book:   $(BUILDDIR)/epub/*.epub"
+	@echo "Handouts: $(BUILDDIR)/handout/*.pdf and $(BUILDDIR)/handout/chapters/*.pdf"
+
+html: $(STAMP) epub pdf  ## the website (links to the PDF and EPUB downloads)
+	$(SPHINXBUILD) -b html $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/html $(SOURCEDIR) $(BUILDDIR)/html
+
+epub: $(STAMP)  ## the e-book
+	$(SPHINXBUILD) -b epub $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/epub $(SOURCEDIR) $(BUILDDIR)/epub
+
+pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
+	$(SPHINXBUILD) -b handout $(SPHINX_ARGS) -D handout_paper=$(PAPER) -d $(BUILDDIR)/doctrees/handout $(SOURCEDIR) $(BUILDDIR)/handout
+
+handout: pdf
+
+clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/
+	$(PYTHON) -m patientpress.clinics clinics/ --book $(BUILDDIR)/handout --out $(BUILDDIR)/clinics
+
+a11y: $(STAMP) all  ## accessibility checks of all three formats; reports in _build/a11y
+	$(PYTHON) -m pytest tests -m a11y -p no:cacheprovider -q
+
+test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)
+	@scripts/ensure-system-packages test
+	$(PYTHON) -m pytest tests -p no:cacheprovider -q
+
+test-fast: $(STAMP)  ## the fast tests only
+	$(PYTHON) -m pytest tests -m "not slow" -p no:cacheprovider -q
+
+bench: $(STAMP)  ## benchmark against the peers; writes bench/RESULTS.md
+	@scripts/ensure-system-packages bench
+	$(PYTHON) bench/run.py
+
+live: $(STAMP)  ## rebuild the website on every save, served on localhost
+	$(PYTHON) -m sphinx_autobuild -b html $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/live $(SOURCEDIR) $(BUILDDIR)/live
+
+lock:  ## regenerate requirements.txt (with hashes) from requirements.in
+	$(PYTHON) -m uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt
+
+clean:  ## remove every build output
+	rm -rf $(BUILDDIR)
+
+.PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live lock clean
+
+# Any other target goes to Sphinx ("make singlehtml", "make linkcheck").
+%: $(STAMP)
+	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINX_ARGS)

@@ -1,0 +1,95 @@
+"""Sphinx configuration for the patient-education book.
+
+Sources live in ``docs/``; this file and ``_static/`` sit at the repository root,
+so every build runs as ``sphinx-build -c . docs <outdir>``.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+# Our own extension package sits beside this file.
+sys.path.insert(0, str(ROOT))
+
+# Reproducible builds: every date in the outputs comes from the last commit, unless the
+# caller set SOURCE_DATE_EPOCH (the Makefile does the same).
+if not os.environ.get("SOURCE_DATE_EPOCH"):
+    try:
+        os.environ["SOURCE_DATE_EPOCH"] = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
+            check=True).stdout.strip() or "315532800"
+    except (OSError, subprocess.CalledProcessError):
+        os.environ["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01, the zip format's floor
+
+# -- Project information -----------------------------------------------------
+
+project = "Peripheral Neuropathy and Stem Cells"
+# Shown on the cover, the EPUB metadata and the PDF metadata.
+subtitle = "What research may and may not offer: a plain-language guide"
+author = "The Patient Press writers"
+copyright = "2026, The Patient Press writers"
+# EPUBCheck fails on an empty version meta (see README: pinned facts).
+version = "2026.11"
+release = version
+language = "en"
+
+# -- General configuration ---------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "patientpress",
+]
+templates_path = ["_templates"]
+exclude_patterns = []
+# Broken references are errors, not silent plain text.
+nitpicky = True
+# Chapters never run raw HTML or the {raw} directive (hostile markup, see README).
+docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
+# A build must not depend on today's date.
+today_fmt = "%d %B %Y"
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = [
+    "colon_fence",   # ::: fences read better for admonitions than ```
+    "deflist",
+]
+# Escape raw HTML in chapters: <script>, onclick= and javascript: never reach output.
+myst_disable_syntax = ["html_block", "html_inline"]
+myst_heading_anchors = 0
+
+# -- HTML (website) ----------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_static_path = ["_static"]
+html_css_files = ["web.css"]
+html_theme_options = {
+    "use_download_button": False,  # the theme's ".pdf" button is the print dialog, not our file
+    "show_toc_level": 2,
+}
+html_last_updated_fmt = None
+# Read the Docs gives the canonical URL; it no longer edits conf.py for us.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+
+# -- EPUB (e-book) -----------------------------------------------------------
+
+epub_theme = "epub"  # sphinx_book_theme breaks EPUBCheck
+epub_css_files = ["epub.css"]
+epub_basename = "neuropathy-stem-cells"
+# uid and identifier must agree (EPUBCheck NCX-001).
+epub_uid = "neuropathy-stem-cells-2026"
+epub_identifier = "urn:uuid:6b0f8c4e-2f7a-4c55-9a51-4f3c2d9e6a10"
+epub_scheme = "uuid"
+epub_publisher = author
+epub_show_urls = "footnote"  # readers of an e-book cannot hover a link
+epub_exclude_files = ["search.html"]
+
+# -- PDF handout -------------------------------------------------------------
+
+# One dot in the name: Read the Docs renames the file by splitting on dots.
+handout_basename = "handout"
+handout_subtitle = subtitle
+handout_review_date = "November 2026"

@@ -1,0 +1,30 @@
+"""Patient Press: print, e-book and clinic editions for a Sphinx patient-education book.
+
+Registered from ``conf.py``. Adds the ``handout`` builder (one print document rendered
+to PDF by WeasyPrint, in-process), an EPUB builder that writes accessibility metadata
+and reproducible archives, and the ``handout_*`` options.
+"""
+
+from pathlib import Path
+
+from sphinx.util import logging
+
+__version__ = "0.1.0"
+
+logger = logging.getLogger(__name__)
+
+THEME_DIR = Path(__file__).resolve().parent / "theme"
+
+
+def setup(app):
+    from . import builder, epub, web
+
+    app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
+    builder.setup(app)
+    epub.setup(app)
+    web.setup(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

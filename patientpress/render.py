@@ -1,0 +1,143 @@
+"""Render a print document to PDF with WeasyPrint, in-process, safely.
+
+- WeasyPrint's log is bridged into Sphinx's, so its warnings fail a strict build.
+- Only files under the allowed folders can be read; every network address is refused.
+- A render that runs too long is stopped.
+- The PDF is written to a temporary name and renamed, so no half-written file is left.
+"""
+
+import contextlib
+import logging as pylogging
+import os
+import signal
+import tempfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+
+class RenderTimeout(Exception):
+    """The render took longer than ``handout_timeout`` seconds."""
+
+
+class RefusedResource(Exception):
+    """The print document asked for a resource outside the sandbox."""
+
+
+def make_fetcher(allowed_roots, on_refuse):
+    """A WeasyPrint URL fetcher that reads only files inside ``allowed_roots``."""
+    from weasyprint.urls import URLFetcher
+
+    roots = [Path(r).resolve() for r in allowed_roots]
+
+    class SandboxFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                # resolve() follows links and climbs out of "..", so both are judged
+                # by where they really lead.
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+                reason = (f"refused to read {path}: it is outside the book's source and "
+                          "build folders; copy the file into docs/ or _static/")
+            else:
+                reason = (f"refused to fetch {url}: the PDF never reads from the network; "
+                          "save the file into docs/ or _static/ and link it by a relative path")
+            on_refuse(reason)
+            raise RefusedResource(reason)
+
+    return SandboxFetcher(allowed_protocols={"file", "data"}, timeout=5)
+
+
+class _Bridge(pylogging.Handler):
+    """Forward WeasyPrint's warnings and errors to Sphinx's logger."""
+
+    def __init__(self, location):
+        super().__init__(level=pylogging.WARNING)
+        self.location = location
+        self.messages = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        self.messages.append(message)
+        logger.warning("WeasyPrint: %s", message, type="handout", subtype="weasyprint",
+                       location=self.location)
+
+
+@contextlib.contextmanager
+def _bridged(location):
+    wlog = pylogging.getLogger("weasyprint")
+    bridge = _Bridge(location)
+    old_propagate = wlog.propagate
+    wlog.addHandler(bridge)
+    wlog.propagate = False  # one message, through Sphinx, not twice
+    try:
+        yield bridge
+    finally:
+        wlog.removeHandler(bridge)
+        wlog.propagate = old_propagate
+
+
+@contextlib.contextmanager
+def _deadline(seconds, what):
+    """Stop a render that runs too long (SIGALRM; main thread only)."""
+    if not seconds or os.name != "posix" or signal.getsignal(signal.SIGALRM) not in (
+            signal.SIG_DFL, signal.SIG_IGN, None):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise RenderTimeout(
+            f"rendering {what} took longer than {seconds} s and was stopped; look for a very "
+            "long table or image in the chapter, or raise handout_timeout in conf.py")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(int(seconds))
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def atomic_write(path, write):
+    """Call ``write(tmp_path)`` then rename to ``path``; remove the temporary file on failure."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), timeout=300,
+               location=None, variant="pdf/ua-1"):
+    """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
+
+    Raises :class:`RenderTimeout` when the render runs too long. WeasyPrint's own
+    warnings (missing image, refused resource, bad CSS) go to Sphinx's log.
+    """
+    import weasyprint
+
+    refused = []
+    fetcher = make_fetcher(allowed_roots, refused.append)
+    what = Path(pdf_path).name
+    with _bridged(location or what) as bridge, _deadline(timeout, what):
+        document = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
+        css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
+               for s in stylesheets]
+        atomic_write(pdf_path, lambda tmp: document.write_pdf(
+            tmp, stylesheets=css, pdf_variant=variant, pdf_tags=True,
+            uncompressed_pdf=False, custom_metadata=False))
+    return bridge.messages

@@ -1,0 +1,86 @@
+"""The handout builder on a tiny book: one print document, live links, a real PDF."""
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+import pdfread
+
+
+def soup(path):
+    return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
+
+
+@pytest.fixture
+def built(app):
+    app.build()
+    assert app.warning.getvalue() == "", app.warning.getvalue()
+    return Path(app.outdir)
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+def test_print_document_has_unique_ids_and_every_link_lands(built):
+    page = soup(built / "index.html")
+    ids = [el["id"] for el in page.find_all(id=True)]
+    assert [i for i, n in Counter(ids).items() if n > 1] == []
+    internal = [a["href"][1:] for a in page.find_all("a", href=True) if a["href"].startswith("#")]
+    assert internal, "the tiny book links between its chapters"
+    assert all("#" not in href for href in internal), internal   # no #document-x#label
+    assert set(internal) <= set(ids)
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+def test_print_document_carries_no_web_theme(built):
+    page = soup(built / "index.html")
+    assert page.find("script") is None
+    sheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
+    assert sheets == ["_static/print.css"]
+    assert page.find(class_="headerlink") is None
+    assert page.find(class_="bd-sidebar") is None and page.find("button") is None
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+def test_pdf_outline_metadata_links_and_fonts(built):
+    pdf = built / "tiny-book.pdf"
+    meta = pdfread.info(pdf)
+    assert meta["title"] == "Tiny Book"
+    assert meta["author"] == "Test Writers"
+    assert meta["lang"] == "en"
+    assert meta["struct_tree"] and meta["marked"]
+    titles = [t for _, t, _ in pdfread.outline(pdf)]
+    assert "First Chapter Title" in titles and "Second Chapter Title" in titles
+    assert titles.index("First Chapter Title") < titles.index("Second Chapter Title")
+    links = pdfread.internal_links(pdf)
+    assert len(links) >= 4                        # 2 cross-chapter, 1 doc link, 1 from the opening page, TOC
+    assert all(dest is not None for _, dest in links), links
+    fonts = pdfread.fonts(pdf)
+    assert fonts and all(fonts.values()), fonts
+    assert all("AtkinsonHyperlegible" in name.replace("-", "") for name in fonts), fonts
+    text = pdfread.text(pdf)
+    for words in ("Text of the first chapter", "Text of the second chapter", "Before you go"):
+        assert words in text
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+def test_chapter_handouts_link_other_chapters_to_the_online_edition(built):
+    chapter = soup(built / "chapters" / "02-second.html")
+    hrefs = [a["href"] for a in chapter.find_all("a", href=True)]
+    assert "https://tiny-book.example.org/en/latest/chapters/01-first.html#first-next" in hrefs
+    assert (built / "chapters" / "01-first.pdf").is_file()
+    text = pdfread.text(built / "chapters" / "02-second.pdf")
+    assert "Second Chapter Title" in text and "Text of the first chapter" not in text
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True,
+                    confoverrides={"handout_paper": "a4"})
+def test_paper_size_is_one_setting(built):
+    width, height = pdfread.info(built / "tiny-book.pdf")["mediabox"][2:]
+    assert (round(width), round(height)) == (595, 842)
+
+
+@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+def test_letter_is_the_default(built):
+    width, height = pdfread.info(built / "tiny-book.pdf")["mediabox"][2:]
+    assert (round(width), round(height)) == (612, 792)
