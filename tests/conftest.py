@@ -30,17 +30,18 @@ def sphinx_build(builder, outdir, *extra, srcdir=ROOT / "docs", confdir=ROOT, en
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
-def _book(tmp_path_factory, builder):
+def _book(tmp_path_factory, builder, *extra):
     outdir = tmp_path_factory.mktemp(f"book-{builder}") / builder
-    proc = sphinx_build(builder, outdir)
+    proc = sphinx_build(builder, outdir, *extra)
     assert proc.returncode == 0, f"{builder} build failed:\n{proc.stdout}\n{proc.stderr}"
     return outdir
 
 
 @pytest.fixture(scope="session")
-def built_html(tmp_path_factory):
-    """The whole book built as the website; returns the output folder."""
-    return _book(tmp_path_factory, "html")
+def built_html(tmp_path_factory, built_epub, built_handout):
+    """The whole book built as the website, with its downloads; returns the output folder."""
+    return _book(tmp_path_factory, "html", "-D", f"web_handout_dir={built_handout}",
+                 "-D", f"web_epub_dir={built_epub}")
 
 
 @pytest.fixture(scope="session")
