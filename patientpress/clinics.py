@@ -58,9 +58,10 @@ FALLBACK_FAMILY = "Noto Sans Arabic"
 class ClinicError(Exception):
     """A clinic file that cannot be built; ``problems`` are the messages for the user."""
 
-    def __init__(self, path, problems):
+    def __init__(self, path, problems, slug=None):
         self.path = Path(path)
         self.problems = list(problems)
+        self.slug = slug   # when known, an older edition under this name is removed
         super().__init__("\n".join(f"{path}: {p}" for p in self.problems))
 
 
@@ -107,8 +108,8 @@ class Glyphs:
         self.fallback = set(TTFont(fallback_font(), lazy=True).getBestCmap())
 
     def missing(self, text):
-        return sorted({c for c in text if not c.isspace()
-                       and ord(c) not in self.main and ord(c) not in self.fallback})
+        return list(dict.fromkeys(c for c in text if not c.isspace()
+                                  and ord(c) not in self.main and ord(c) not in self.fallback))
 
     def needs_fallback(self, text):
         return any(ord(c) not in self.main and ord(c) in self.fallback for c in text)
@@ -241,14 +242,25 @@ def _logo(data, folder, problems):
     head = path.read_bytes()[:32]
     if head.startswith(PNG_SIGNATURE):
         width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-        if head[12:16] != b"IHDR" or not width or not height:
-            problems.append(f"'logo' file {value} is a damaged PNG; export it again")
-        elif max(width, height) > MAX_LOGO_PIXELS:
+        if max(width, height) > MAX_LOGO_PIXELS:
             problems.append(f"'logo' file {value} is {width} x {height} pixels; the limit is "
                             f"{MAX_LOGO_PIXELS}. Fix: scale it down (600 pixels wide is plenty)")
-        else:
-            return path
-        return None
+            return None
+        # The PDF embeds PNG data as it is, so damaged data must be caught here (Pillow
+        # comes with WeasyPrint).
+        from PIL import Image, ImageFile
+
+        lenient = ImageFile.LOAD_TRUNCATED_IMAGES   # WeasyPrint sets it to True on import
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            with Image.open(path) as image:
+                image.load()
+        except Exception:  # Pillow raises many kinds for damaged files
+            problems.append(f"'logo' file {value} is a damaged PNG. Fix: export it again")
+            return None
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+        return path
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -313,13 +325,13 @@ def load_clinic(path, glyphs):
             notes.append(f"'{field}' looks like HTML or CSS; it is printed exactly as typed")
     if not name:
         raise ClinicError(path, problems)
-    if slug is None:
+    if not (isinstance(slug, str) and SLUG_RE.match(slug)):
         slug = slugify(name[0]) or slugify(path.stem)
         if not slug:
             problems.append("no file name can be made from the clinic's name. Fix: add "
                             "slug: with Latin letters, e.g. slug: al-noor-clinic")
     if problems:
-        raise ClinicError(path, problems)
+        raise ClinicError(path, problems, slug or None)
     return Clinic(path=path, slug=slug, name=name[0], address=address, phone=phone[0], web=web,
                   hours=hours, logo=logo, paper=paper.lower(), large_print=large, qr=clinic_qr,
                   needs_fallback=glyphs.needs_fallback("\n".join(sum(texts.values(), []))),
@@ -355,7 +367,7 @@ def load_folder(folder, glyphs):
         if len(same) > 1:
             names = ", ".join(c.path.name for c in same)
             for clinic in same:
-                failed[clinic.path] = ClinicError(clinic.path, [
+                failed[clinic.path] = ClinicError(clinic.path, slug=slug, problems=[
                     f"the clinics in {names} all get the file name '{slug}'. Fix: give each a "
                     "different name, or add a different slug: line to each"])
     return [c for c in good if c.path not in failed], failed
@@ -441,6 +453,7 @@ def _set_qr(cover, url):
 def edition_html(tree, clinic):
     """The print document ``tree`` (not changed) as HTML text for ``clinic``."""
     import lxml.html
+    from lxml.html import builder as E
 
     doc = copy.deepcopy(tree)
     boxes = [d for d in doc.iter("div") if _has_class(d, "clinic-box")]
@@ -450,6 +463,9 @@ def edition_html(tree, clinic):
     logo_uri = clinic.logo.as_uri() if clinic.logo else ""
     for box in boxes:
         fill_box(box, clinic, logo_uri)
+    if clinic.needs_fallback:
+        head = doc.find("head")
+        head.append(E.STYLE(fallback_css()))
     if clinic.qr:
         cover = next((d for d in doc.iter("div") if _has_class(d, "cover")), None)
         if cover is not None:
@@ -497,13 +513,15 @@ def stylesheets(clinic, kind):
         sheets.append(f"@page {{ size: {PAPERS[clinic.paper]}; }}")
     if kind == "large":
         sheets.append(LARGE_CSS)
-    if clinic.needs_fallback:
-        font = fallback_font()
-        sheets.append(f'@font-face {{ font-family: "{FALLBACK_FAMILY}"; '
-                      f'src: url("{font.as_uri()}"); }}\n'
-                      f'html {{ font-family: "Atkinson Hyperlegible", "{FALLBACK_FAMILY}", '
-                      "sans-serif !important; }")
     return sheets
+
+
+def fallback_css():
+    """Arabic-script fallback font. It goes in the document's own <style>: WeasyPrint loads
+    @font-face rules of extra stylesheets only with a shared font configuration."""
+    return (f'@font-face {{ font-family: "{FALLBACK_FAMILY}"; '
+            f'src: url("{fallback_font().as_uri()}"); }}\n'
+            f'html {{ font-family: "Atkinson Hyperlegible", "{FALLBACK_FAMILY}", sans-serif; }}')
 
 
 # -- rendering, in worker processes ------------------------------------------------------
@@ -666,14 +684,18 @@ def main(argv=None):
     for clinic in clinics:
         final = out / clinic.slug
         if clinic.path in errors:
-            failed[clinic.path] = ClinicError(clinic.path, errors[clinic.path])
+            failed[clinic.path] = ClinicError(clinic.path, errors[clinic.path], clinic.slug)
             shutil.rmtree(staging[clinic.slug], ignore_errors=True)
-            shutil.rmtree(final, ignore_errors=True)   # never leave an out-of-date edition
             continue
         shutil.rmtree(final, ignore_errors=True)
         if staging[clinic.slug].exists():
             staging[clinic.slug].rename(final)
             written.append((clinic, sorted(final.rglob("*.pdf"))))
+    # A failed clinic keeps no out-of-date edition from an earlier run.
+    made = {clinic.slug for clinic, _ in written}
+    for exc in failed.values():
+        if exc.slug and exc.slug not in made:
+            shutil.rmtree(out / exc.slug, ignore_errors=True)
     _summary(written, failed)
     return 1 if failed else 0
 

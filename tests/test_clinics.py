@@ -1,0 +1,396 @@
+"""Clinic editions (patientpress.clinics) and booklets (patientpress.booklet).
+
+A tiny book is built once with the handout builder; each test runs editions against it.
+"""
+
+import re
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import pdfread
+from conftest import ROOT, sphinx_build
+from patientpress import booklet, clinics
+
+TEST_BOOK = ROOT / "tests" / "roots" / "test-book"
+GOOD = """\
+name: Riverside Foot Clinic
+address: |
+  12 River Road
+  Springfield
+phone: "+1 555 0100"
+web: https://riverside.example.org/
+hours:
+  - Monday to Friday, 8 am to 5 pm
+logo: logo.svg
+"""
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100">'
+       '<rect width="300" height="100" fill="#003f7d"/></svg>')
+
+
+def png(width, height, data=None):
+    """A real (tiny) PNG of the given size: signature, IHDR, one IDAT, IEND."""
+    def chunk(kind, data):
+        body = kind + data
+        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+
+    ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (clinics.PNG_SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data or zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    out = tmp_path_factory.mktemp("clinic-book") / "handout"
+    proc = sphinx_build("handout", out, srcdir=TEST_BOOK, confdir=TEST_BOOK)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def folder_with(tmp_path, files):
+    folder = tmp_path / "clinics"
+    folder.mkdir(exist_ok=True)
+    (folder / "logo.svg").write_text(SVG)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run(capsys, folder, book, out, *extra):
+    code = clinics.main([str(folder), "--book", str(book), "--out", str(out), "--no-progress",
+                         "--jobs", "1", *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def text_of_half(pdf, page, half):
+    """Text of the left or right half of one sheet side of a booklet."""
+    with pikepdf.open(pdf) as doc:
+        width, height = (int(float(v)) for v in doc.pages[page - 1].MediaBox[2:])
+    x = 0 if half == "left" else width // 2
+    cmd = ["pdftotext", "-f", str(page), "-l", str(page), "-x", str(x), "-y", "0",
+           "-W", str(width // 2), "-H", str(height), str(pdf), "-"]
+    return subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+
+
+def squash(text):
+    return " ".join(text.split())
+
+
+# -- a good edition ---------------------------------------------------------------------
+
+def test_edition_cover_and_back_page_carry_the_clinic(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"riverside.yaml": GOOD + "paper: a4\nlarge_print: true\n"})
+    out = tmp_path / "out"
+    code, stdout, stderr = run(capsys, folder, book, out, "--products", "book", "large-print",
+                               "chapters")
+    assert code == 0, stderr
+    edition = out / "riverside-foot-clinic"
+    assert sorted(p.relative_to(edition).as_posix() for p in edition.rglob("*.pdf")) == [
+        "chapters/riverside-foot-clinic-01-first.pdf",
+        "chapters/riverside-foot-clinic-02-second.pdf",
+        "riverside-foot-clinic-handout.pdf", "riverside-foot-clinic-large-print.pdf"]
+    assert "1 written, 0 failed" in stdout
+    for pdf in edition.rglob("*.pdf"):
+        pages = pdfread.page_texts(pdf)
+        for page in (pages[0], pages[-1]):
+            for detail in ("Riverside Foot Clinic", "12 River Road", "Springfield",
+                           "Phone: +1 555 0100", "https://riverside.example.org/",
+                           "Monday to Friday, 8 am to 5 pm"):
+                assert detail in squash(page), (pdf.name, detail)
+        assert "Clinic name and phone number" not in pages[0]
+        info = pdfread.info(pdf)
+        assert [round(v) for v in info["mediabox"]] == [0, 0, 595, 842]   # A4
+    with pikepdf.open(edition / "riverside-foot-clinic-handout.pdf") as doc:
+        alts = {str(o.get("/Alt")) for o in doc.objects
+                if isinstance(o, pikepdf.Dictionary) and "/Alt" in o}
+    assert "Logo of Riverside Foot Clinic" in alts
+
+
+def _word_height(pdf, word):
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    from lxml import html as lhtml
+
+    for w in lhtml.fromstring(bbox.encode()).iter("word"):
+        if w.text == word:
+            return float(w.get("ymax")) - float(w.get("ymin"))
+    raise AssertionError(f"{word} not on page 1 of {pdf}")
+
+
+def test_large_print_edition_is_larger(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"riverside.yaml": GOOD + "large_print: true\n"})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book",
+                          "large-print")
+    assert code == 0, stderr
+    edition = tmp_path / "out" / "riverside-foot-clinic"
+    regular = _word_height(edition / "riverside-foot-clinic-handout.pdf", "Springfield")
+    large = _word_height(edition / "riverside-foot-clinic-large-print.pdf", "Springfield")
+    assert large / regular == pytest.approx(18 / 14, rel=0.05)
+
+
+def test_clinic_qr_target_replaces_the_books(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD + "qr: https://riverside.example.org/guide/\n"})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
+    assert code == 0, stderr
+    cover = pdfread.text(tmp_path / "out" / "riverside-foot-clinic" /
+                         "riverside-foot-clinic-handout.pdf", 1, 1)
+    assert "https://riverside.example.org/guide/" in cover
+    assert "tiny-book.example.org" not in cover
+
+
+def test_html_and_css_in_clinic_text_print_literally(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"x.yaml": """\
+name: "<b>Bold</b> & Co"
+address: "<style>*{display:none}</style>"
+phone: "<img src=x onerror=alert(1)>"
+web: https://x.example.org/?a=1&b=<i>
+"""})
+    code, stdout, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
+    assert code == 0, stderr
+    assert "looks like HTML or CSS; it is printed exactly as typed" in stdout
+    slug = clinics.slugify("<b>Bold</b> & Co")
+    cover = squash(pdfread.text(tmp_path / "out" / slug / f"{slug}-handout.pdf", 1, 1))
+    for literal in ("<b>Bold</b> & Co", "<style>*{display:none}</style>",
+                    "Phone: <img src=x onerror=alert(1)>"):
+        assert literal in cover
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Clínica Ñandú", "clinica-nandu"),
+    ("Zoë’s Foot Care", "zoes-foot-care"),
+    ("Przychodnia Łódź", "przychodnia-lodz"),
+])
+def test_slugs_transliterate(name, slug):
+    assert clinics.slugify(name) == slug
+
+
+def test_non_latin_names_print_with_embedded_fonts(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {
+        "nandu.yaml": GOOD.replace("Riverside Foot Clinic", "Clínica Ñandú, Zoë, Łódź"),
+        "al-noor.yaml": GOOD.replace("Riverside Foot Clinic", "عيادة النور"),
+    })
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
+    assert code == 0, stderr
+    latin = tmp_path / "out" / "clinica-nandu-zoe-lodz" / "clinica-nandu-zoe-lodz-handout.pdf"
+    assert "Clínica Ñandú, Zoë, Łódź" in pdfread.text(latin, 1, 1)
+    arabic = tmp_path / "out" / "al-noor" / "al-noor-handout.pdf"   # slug from the file name
+    # Layout mode spaces out joined Arabic letters and adds bidi marks: compare the letters.
+    shown = re.sub(r"[\s\u202a-\u202e]", "", pdfread.text(arabic, 1, 1))
+    assert "عيادةالنور" in shown
+    embedded = pdfread.fonts(arabic)
+    assert any("Noto-Sans-Arabic" in f for f in embedded) and all(embedded.values())
+    assert not any("Noto" in f for f in pdfread.fonts(latin))
+
+
+# -- bad input ---------------------------------------------------------------------------
+
+BAD = {
+    "missing": (GOOD.replace('phone: "+1 555 0100"\n', ""),
+                ["'phone' is missing", 'phone: "+1 555 0100"']),
+    "empty": (GOOD.replace("name: Riverside Foot Clinic", 'name: "  "'),
+              ["'name' is empty", "fill it in"]),
+    "wrong-type": (GOOD.replace('"+1 555 0100"', "5550100"),
+                   ["'phone' must be text, not a number", 'put it in quotes: phone: "5550100"']),
+    "wrong-bool": (GOOD + 'large_print: "yes"\n',
+                   ["'large_print' must be true or false", "large_print: true"]),
+    "typo": (GOOD.replace("phone:", "phnoe:"),
+             ["unknown field 'phnoe': did you mean 'phone'?", "'phone' is missing"]),
+    "logo-missing": (GOOD.replace("logo.svg", "logos/nope.png"),
+                     ["'logo' file logos/nope.png does not exist"]),
+    "logo-not-image": (GOOD.replace("logo.svg", "notes.png"),
+                       ["'logo' file notes.png is not a PNG or SVG image"]),
+    "logo-damaged": (GOOD.replace("logo.svg", "damaged.png"),
+                     ["'logo' file damaged.png is a damaged PNG. Fix: export it again"]),
+    "logo-huge-pixels": (GOOD.replace("logo.svg", "huge.png"),
+                         ["'logo' file huge.png is 5000 x 20 pixels; the limit is 4000"]),
+    "logo-huge-bytes": (GOOD.replace("logo.svg", "big.svg"),
+                        ["'logo' file big.svg is 2.1 MB; the limit is 2 MB"]),
+    "logo-outside": (GOOD.replace("logo.svg", "../outside.svg"),
+                     ["'logo' points outside the clinic folder (../outside.svg)", "copy the file"]),
+    "logo-link-outside": (GOOD.replace("logo.svg", "link.svg"),
+                          ["'logo' points outside the clinic folder (link.svg)"]),
+    "web-javascript": (GOOD.replace("https://riverside.example.org/", "javascript:alert(1)"),
+                       ["'web' must be a web address starting with http:// or https://, "
+                        "not 'javascript:alert(1)'"]),
+    "web-bare": (GOOD.replace("https://riverside.example.org/", "www.riverside.org"),
+                 ["'web' must be a web address", "Fix: web: https://www.riverside.org"]),
+    "qr-ftp": (GOOD + "qr: ftp://files.example.org/\n", ["'qr' must be a web address"]),
+    "paper": (GOOD + "paper: A3\n", ["'paper' must be 'letter' or 'a4', not 'A3'"]),
+    "malformed": ("name: [Riverside\nphone: 1\n", ["this is not valid YAML at line", "quote"]),
+    "twice": (GOOD + "phone: \"2\"\n", ["the field 'phone' is given twice"]),
+    "empty-file": ("", ["the file is empty"]),
+    "not-a-mapping": ("- name: x\n", ["must be a list of 'field: value' lines"]),
+    "cjk": (GOOD.replace("Riverside Foot Clinic", "東京クリニック"),
+            ["'name' has characters the print fonts cannot draw: '東' (U+6771), '京' (U+4EAC)",
+             "write the text in Latin or Arabic script"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_clinic_file_fails_alone_with_a_message(tmp_path, capsys, book, case):
+    text, messages = BAD[case]
+    folder = folder_with(tmp_path, {f"{case}.yaml": text})
+    (folder / "notes.png").write_text("not an image")
+    (folder / "huge.png").write_bytes(png(5000, 20))
+    (folder / "damaged.png").write_bytes(png(40, 20, data=b"not zlib data"))
+    (folder / "big.svg").write_text(SVG[:-6] + "<!--" + "x" * (2200 * 1024) + "--></svg>")
+    (tmp_path / "outside.svg").write_text(SVG)
+    (folder / "link.svg").symlink_to(tmp_path / "outside.svg")
+    out = tmp_path / "out"
+    (out / "riverside-foot-clinic").mkdir(parents=True)           # an older edition
+    (out / "riverside-foot-clinic" / "riverside-foot-clinic-handout.pdf").write_bytes(b"%PDF")
+    code, stdout, stderr = run(capsys, folder, book, out)
+    assert code == 1
+    assert "0 written, 1 failed" in stdout
+    for message in messages:
+        assert f"{folder / (case + '.yaml')}: " in stderr
+        assert message in stderr, stderr
+    if case not in ("malformed", "twice", "empty-file", "not-a-mapping", "empty", "cjk"):
+        # the older edition of this clinic is gone; nothing half-written is left
+        assert not list(out.rglob("*.pdf")), list(out.rglob("*"))
+
+
+def test_duplicate_slugs_fail_both(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"a.yaml": GOOD.replace("Riverside Foot Clinic", "Zoë Clinic"),
+                                    "b.yaml": GOOD.replace("Riverside Foot Clinic", "Zoe Clinic")})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out")
+    assert code == 1
+    for name in ("a.yaml", "b.yaml"):
+        assert (f"{folder / name}: the clinics in a.yaml, b.yaml all get the file name "
+                "'zoe-clinic'. Fix: give each a different name, or add a different slug:") in stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_toml_clinic_file(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"t.toml": 'name = "Toml Clinic"\naddress = ["1 Road"]\n'
+                                              'phone = "1"\nweb = "https://t.example.org/"\n',
+                                    "bad.toml": 'name = "x\n'})
+    code, stdout, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
+    assert code == 1
+    assert "this is not valid TOML" in stderr
+    assert (tmp_path / "out" / "toml-clinic" / "toml-clinic-handout.pdf").is_file()
+
+
+def test_batch_with_one_broken_clinic(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {
+        "one.yaml": GOOD,
+        "two.yaml": GOOD.replace("Riverside Foot Clinic", "Hillside Clinic") + "paper: a4\n",
+        "three.yaml": GOOD.replace("Riverside Foot Clinic", "Lakeside Clinic"),
+        "broken.yaml": GOOD.replace("Riverside Foot Clinic", "Broken Clinic")
+                           .replace("https://riverside.example.org/", "mailto:x@example.org"),
+    })
+    code = clinics.main([str(folder), "--book", str(book), "--out", str(tmp_path / "out"),
+                         "--jobs", "2", "--products", "book", "booklet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "3 written, 1 failed" in captured.out
+    assert f"FAILED {folder / 'broken.yaml'} (no PDF written)" in captured.err
+    assert "Clinic editions: 100%" in captured.err          # the progress bar
+    made = sorted(p.relative_to(tmp_path / "out").as_posix()
+                  for p in (tmp_path / "out").rglob("*"))
+    assert made == sorted([
+        "hillside-clinic", "hillside-clinic/hillside-clinic-booklet.pdf",
+        "hillside-clinic/hillside-clinic-handout.pdf",
+        "lakeside-clinic", "lakeside-clinic/lakeside-clinic-booklet.pdf",
+        "lakeside-clinic/lakeside-clinic-handout.pdf",
+        "riverside-foot-clinic", "riverside-foot-clinic/riverside-foot-clinic-booklet.pdf",
+        "riverside-foot-clinic/riverside-foot-clinic-handout.pdf"])
+    assert "Hillside Clinic" in pdfread.text(tmp_path / "out" / "hillside-clinic" /
+                                             "hillside-clinic-handout.pdf", 1, 1)
+
+
+def test_render_failure_leaves_nothing(tmp_path, capsys, book):
+    # An SVG logo that reaches for a file outside the sandbox: only the renderer can tell.
+    folder = folder_with(tmp_path, {"r.yaml": GOOD.replace("logo.svg", "sneaky.svg")})
+    (folder / "sneaky.svg").write_text(SVG.replace(
+        "</svg>", '<image href="file:///etc/hostname" width="10" height="10"/></svg>'))
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book",
+                          "booklet")
+    assert code == 1
+    assert "the PDF renderer reported" in stderr and "refused to read /etc/hostname" in stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+    assert not [p for p in (tmp_path / "out").iterdir()], "staging folder left behind"
+
+
+def test_missing_book_is_explained(tmp_path, capsys):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD})
+    with pytest.raises(SystemExit) as exc:
+        clinics.main([str(folder), "--book", str(tmp_path / "nope"), "--out", str(tmp_path)])
+    assert "is not a built handout folder" in str(exc.value)
+    assert "make pdf" in str(exc.value)
+
+
+def test_help():
+    proc = subprocess.run([sys.executable, "-m", "patientpress.clinics", "--help"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0
+    for option in ("--book", "--out", "--jobs", "--products"):
+        assert option in proc.stdout
+
+
+# -- booklets ----------------------------------------------------------------------------
+
+def test_fold_order():
+    assert booklet.fold_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert booklet.padded_order(6) == [0, 1, 2, 3, 4, None, None, 5]   # back page stays last
+    with pytest.raises(ValueError, match="multiple of 4"):
+        booklet.fold_order(6)
+
+
+@pytest.mark.parametrize("paper, sheet", [("letter", [792, 612]), ("a4", [842, 595])])
+def test_booklet_page_order_and_sheet_size(tmp_path, capsys, book, paper, sheet):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD + f"paper: {paper}\n"})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "booklet")
+    assert code == 0, stderr
+    pdf = tmp_path / "out" / "riverside-foot-clinic" / "riverside-foot-clinic-booklet.pdf"
+    with pikepdf.open(pdf) as doc:
+        sizes = {tuple(round(float(v)) for v in p.MediaBox[2:]) for p in doc.pages}
+        sides = len(doc.pages)
+    assert sizes == {tuple(sheet)}
+    assert sides % 2 == 0
+    # Sheet 1, front: the back page (with the clinic) on the left, the cover on the right.
+    left, right = text_of_half(pdf, 1, "left"), text_of_half(pdf, 1, "right")
+    assert "Before you go" in left and "Riverside Foot Clinic" in left
+    assert "Tiny Book" in right and "Riverside Foot Clinic" in right
+    # Every half holds the page that fold order puts there: the cover (page 1, no
+    # footer), a blank, or "Page k of N".
+    count = int(squash(text_of_half(pdf, 1, "left")).split(" of ")[1].split()[0])
+    padded = booklet.padded_order(count)
+    assert len(padded) == sides * 2
+    for number, (left_pos, right_pos) in enumerate(booklet.fold_order(sides * 2), 1):
+        for half, position in (("left", left_pos), ("right", right_pos)):
+            found = squash(text_of_half(pdf, number, half))
+            page = padded[position]
+            if page is None:
+                assert found == "", (number, half)
+            elif page == 0:
+                assert found.startswith("Patient information Tiny Book"), (number, half)
+            else:
+                assert f"Page {page + 1} of {count}" in found, (number, half, found)
+
+
+# -- the example folder -------------------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.book
+def test_example_folder_whole_book(tmp_path, built_handout):
+    proc = subprocess.run([sys.executable, "-m", "patientpress.clinics", str(ROOT / "clinics"),
+                           "--book", str(built_handout), "--out", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    for path in clinics.clinic_files(ROOT / "clinics"):
+        clinic = clinics.load_clinic(path, clinics.Glyphs(built_handout))
+        edition = tmp_path / clinic.slug
+        expected = {f"{clinic.slug}-handout.pdf", f"{clinic.slug}-booklet.pdf"}
+        if clinic.large_print:
+            expected.add(f"{clinic.slug}-large-print.pdf")
+        assert {p.name for p in edition.iterdir()} == expected
+        for pdf in edition.iterdir():
+            pages = pdfread.page_texts(pdf)
+            assert clinic.name in squash(pages[0]) and clinic.phone in pages[-1], pdf
