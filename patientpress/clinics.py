@@ -499,6 +499,9 @@ BOOKLET_CSS = """
   margin-bottom: 1em !important; }
 .clinic-box img.clinic-logo { width: 34mm !important; height: 17mm !important; }
 .cover-qr img.qr { width: 26mm !important; height: 26mm !important; }
+"""
+# Bigger type or smaller pages: the back page (with the clinic box) still fits one page.
+COMPACT_CSS = """
 .back-title { margin-top: 0 !important; }
 .back-page p { margin-bottom: 0.4em !important; }
 .clinic-box p { margin: 0 !important; }
@@ -513,6 +516,8 @@ def stylesheets(clinic, kind):
         sheets.append(f"@page {{ size: {PAPERS[clinic.paper]}; }}")
     if kind == "large":
         sheets.append(LARGE_CSS)
+    if kind in ("large", "booklet"):
+        sheets.append(COMPACT_CSS)
     return sheets
 
 
