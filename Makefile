@@ -78,6 +78,9 @@ clean:  ## remove every build output
 
 .PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live lock clean
 
+# Make must not try to remake these through the catch-all below.
+Makefile requirements.txt requirements.in: ;
+
 # Any other target goes to Sphinx ("make singlehtml", "make linkcheck").
 %: $(STAMP)
 	$(SPHINXBUILD) -M $@ $(SOURCEDIR) $(BUILDDIR) $(SPHINX_ARGS)

@@ -79,10 +79,11 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 epub_theme = "epub"  # sphinx_book_theme breaks EPUBCheck
 epub_css_files = ["epub.css"]
 epub_basename = "neuropathy-stem-cells"
-# uid and identifier must agree (EPUBCheck NCX-001).
-epub_uid = "neuropathy-stem-cells-2026"
-epub_identifier = "urn:uuid:6b0f8c4e-2f7a-4c55-9a51-4f3c2d9e6a10"
-epub_scheme = "uuid"
+# uid and identifier must agree (EPUBCheck NCX-001), and the uid is also an XML id,
+# so one colon-free value serves both.
+epub_uid = "patientpress-neuropathy-stem-cells-2026"
+epub_identifier = epub_uid
+epub_scheme = ""
 epub_publisher = author
 epub_show_urls = "footnote"  # readers of an e-book cannot hover a link
 epub_exclude_files = ["search.html"]

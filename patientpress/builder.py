@@ -155,9 +155,9 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_qr=qr.svg_data_uri(url) if url else "",
             handout_clinic=None,
             title=product["title"],
-            # pathto() in a single-file builder ignores the page's folder; chapter
-            # handouts sit one folder down, so the static prefix is computed here.
-            handout_static="../" * product.get("docname", "").count("/") + "_static/",
+            # Every print document (chapter handouts too) is rendered with the output
+            # folder as its base URL, as Sphinx's single-file image paths assume.
+            handout_static="_static/",
         )
         return ctx
 
@@ -196,7 +196,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         paper = PAPER_SIZES[self.config.handout_paper]
         sheets = [f"@page {{ size: {paper}; }}"]
         if large:
-            sheets.append(":root { --body-size: 18pt; --small-size: 16pt; }")
+            # Extra stylesheets are user stylesheets: author rules beat them without !important.
+            sheets.append(":root { --body-size: 18pt !important; --small-size: 16pt !important; }")
         return sheets
 
     def render_products(self):
@@ -216,7 +217,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             try:
                 render.render_pdf(
                     html_path.read_text(encoding="utf-8"), pdf_path,
-                    base_url=html_path.parent.as_uri() + "/", allowed_roots=roots,
+                    base_url=out.as_uri() + "/", allowed_roots=roots,
                     stylesheets=self._stylesheets(large), timeout=self.config.handout_timeout,
                     location=docname)
             except render.RenderTimeout as exc:
