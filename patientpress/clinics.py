@@ -560,7 +560,6 @@ def render_job(job):
     """Render one product of one clinic into its staging folder; return (job, problem)."""
     clinic, kind, rel, target = job
     book = _BOOK["dir"]
-    html_path = book / rel
     roots = [book, clinic.path.parent.resolve()]
     if clinic.needs_fallback:
         roots.append(fallback_font().parent)
@@ -568,7 +567,8 @@ def render_job(job):
     try:
         messages = render.render_pdf(
             edition_html(_tree(rel), clinic), pages,
-            base_url=html_path.parent.as_uri() + "/", allowed_roots=roots,
+            # Every print document resolves its paths from the book's output folder.
+            base_url=book.as_uri() + "/", allowed_roots=roots,
             stylesheets=stylesheets(clinic, kind), timeout=_BOOK["timeout"],
             location=str(clinic.path))
         if messages:
