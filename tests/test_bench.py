@@ -1,0 +1,104 @@
+"""The benchmark script: its generated books and a one-run smoke benchmark."""
+
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TINY = ROOT / "tests" / "roots" / "test-book"
+
+
+def _books():
+    spec = importlib.util.spec_from_file_location("bench_books", ROOT / "bench" / "books.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_multiplied_book_renames_documents_labels_and_references(tmp_path):
+    books = _books()
+    big = books.multiply_book(TINY, tmp_path / "big", 3)
+    first = (big / "chapters" / "01-first-p3.md").read_text(encoding="utf-8")
+    assert "(first-p3)=" in first
+    assert "# First Chapter Title (part 3)" in first
+    assert "{ref}`link to the second chapter <second-p3>`" in first
+    assert books.toctree_entries((big / "index.md").read_text(encoding="utf-8")) == [
+        "chapters/01-first", "chapters/02-second",
+        "chapters/01-first-p2", "chapters/02-second-p2",
+        "chapters/01-first-p3", "chapters/02-second-p3"]
+    # The root page is not repeated: its references keep pointing at the first copy.
+    assert "{ref}`second-next`" in (big / "index.md").read_text(encoding="utf-8")
+
+
+def test_pandoc_markdown_turns_myst_into_plain_markdown(tmp_path):
+    books = _books()
+    md = books.concatenated_markdown(TINY, tmp_path / "book.md").read_text(encoding="utf-8")
+    assert "link to the second chapter" in md
+    assert "{ref}" not in md and "{toctree}" not in md and "(first)=" not in md
+    assert md.index("# First Chapter Title") < md.index("# Second")
+
+
+def _table_rows(text, heading, nth=0):
+    """The body rows of the nth Markdown table after a heading, as lists of cells."""
+    tables = re.findall(r"(?:^\|.*\n)+", text.split(heading, 1)[1], re.M)
+    rows = tables[nth].splitlines()[2:]
+    return [[c.strip() for c in row.strip("|").split("|")] for row in rows]
+
+
+def _seconds(cell):
+    m = re.fullmatch(r"(\d+(?:\.\d+)?) s", cell)
+    assert m, f"not a time: {cell!r}"
+    return float(m[1])
+
+
+@pytest.mark.slow
+def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--work",
+         str(tmp_path / "work"), "--results", str(results)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    text = results.read_text(encoding="utf-8")
+    assert re.search(r"^- cores: \d+$", text, re.M)
+    assert re.search(r"sphinx \d+\.\d+.*weasyprint \d+", text)
+
+    rows = {r[0]: r for r in _table_rows(text, "## The book (tests/roots/test-book)")}
+    expected = ["this pipeline: EPUB + PDF handouts + website, clean",
+                "this pipeline: PDF handouts alone, clean",
+                "this pipeline: one PDF (whole book), clean",
+                "this pipeline: all three after editing one chapter (title + text)",
+                "sphinx-simplepdf: PDF, clean",
+                "Sphinx singlehtml + WeasyPrint: PDF, clean"]
+    if shutil.which("pandoc"):
+        expected += ["pandoc + WeasyPrint: PDF", "pandoc: EPUB"]
+    for label in expected:
+        row = rows[label]
+        assert _seconds(row[1]) > 0 and _seconds(row[3]) > 0, row
+        assert re.fullmatch(r"\d+ MiB", row[4]) and int(row[4].split()[0]) > 0, row
+        assert row[5] == "1", row
+    # Our strict builds of the tiny book pass; only the stale-title check may speak.
+    for label in expected[:3]:
+        assert rows[label][7] == "ok", rows[label]
+    ours_all = rows[expected[0]][6]
+    assert re.fullmatch(r"epub [\d.]+ s, handout [\d.]+ s, html [\d.]+ s", ours_all)
+
+    # Each of ours as a ratio to each peer: wall · CPU · memory.
+    ratios = _table_rows(text, "## The book (tests/roots/test-book)", nth=1)
+    assert [r[0] for r in ratios] == expected[:4]
+    assert all(re.fullmatch(r"[\d.]+× · [\d.]+× · [\d.]+×", c) for r in ratios for c in r[1:])
+
+    clinics = _table_rows(text, "## Clinic editions")
+    assert [r[0] for r in clinics] == ["clinic editions, batch of 1 (whole-book PDF each)",
+                                       "clinic editions, batch of 2 (whole-book PDF each)"]
+    assert all(_seconds(r[1]) > 0 for r in clinics)
+
+    targets = _table_rows(text, "## The targets of issue 9")
+    assert len(targets) == 11
+    assert all(r[3] in ("met", "MISSED") for r in targets), targets
+    assert all(re.match(r"-?\d+\.\d\d \(", r[1]) for r in targets), targets
