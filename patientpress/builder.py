@@ -13,6 +13,7 @@ import re
 import shutil
 from pathlib import Path
 
+import markupsafe
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -25,6 +26,8 @@ from . import fonts, qr, render, singlefile
 logger = logging.getLogger(__name__)
 
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+# Page heights in mm: the cover fills its page, whatever the paper.
+PAPER_HEIGHTS = {"letter": 279.4, "a4": 297.0}
 
 
 class PrintTranslator(HTML5Translator):
@@ -37,6 +40,22 @@ class PrintTranslator(HTML5Translator):
         # No empty marker span: links to a document point at its first heading instead,
         # and an empty inline box would start a blank page before each chapter.
         self.docnames.append(node["docname"])
+
+
+def typeable_url(url):
+    """A web address as HTML that breaks lines only after a slash, never at a hyphen (a
+    reader would type the hyphen as a line-end hyphenation, or miss it)."""
+    scheme, sep, rest = url.partition("://")
+    parts = re.split(r"(?<=/)", rest if sep else url)
+    if sep:
+        parts[0] = scheme + sep + parts[0]
+    return markupsafe.Markup("").join(
+        markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in parts if p)
+
+
+def _is_term(ref):
+    return any("std-term" in child.get("classes", ())
+               for child in ref.findall(nodes.inline))
 
 
 def slugify(text):
@@ -59,6 +78,9 @@ class HandoutBuilder(SingleFileHTMLBuilder):
     supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]
     search = False
     copysource = False
+    # A scaled figure is not wrapped in a link to its own file: on paper that link is
+    # noise, and in the PDF it would point at a path on the build machine.
+    html_scaled_image_link = False
 
     # -- theme ---------------------------------------------------------------
 
@@ -102,33 +124,70 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             if uri.startswith(("http://", "https://", "mailto:")):
                 shown = uri.removeprefix("mailto:")
                 text = ref.astext().strip()
+                if _is_term(ref):
+                    continue  # a glossary word: its address would only clutter the sentence
                 if text.rstrip("/") not in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
                     ref["classes"].append("show-url")
 
     def _chapter_entries(self, tree):
-        """Table-of-contents entries: (id, title) of each document's top section."""
+        """Table-of-contents entries: (docname, id, title) of each document's top section.
+
+        Each of those sections is marked as a chapter (it starts a new page in print), and
+        the questions page as a checklist (a box to tick before each question).
+        """
         entries = []
         for start in tree.findall(addnodes.start_of_file):
             section = next((c for c in start.children if isinstance(c, nodes.section)), None)
             if section is not None and section["ids"]:
-                entries.append((section["ids"][0], _section_title(section)))
+                section["classes"].append("chapter")
+                if start["docname"] == self.config.handout_questions_doc:
+                    section["classes"].append("checklist")
+                entries.append((start["docname"], section["ids"][0], _section_title(section)))
         return entries
+
+    @staticmethod
+    def _lift_chapters(tree):
+        """Make each chapter a sibling of the opening page's sections, not a child of the one
+        that held the toctree: chapters then get ``h2`` headings under the book's ``h1``
+        (no level skipped, none nested under "Review dates"), in the same reading order."""
+        root = next(iter(tree.findall(nodes.section)), None)
+        if root is None:
+            return
+        for child in list(root.children):
+            starts = [s for s in child.findall(addnodes.start_of_file)
+                      if s is not child and not any(isinstance(a, addnodes.start_of_file)
+                                                    for a in _ancestors(s, child))]
+            at = root.index(child) + 1
+            for start in starts:
+                holder = start.parent
+                holder.remove(start)
+                if isinstance(holder, nodes.compound) and not holder.children:
+                    holder.parent.remove(holder)
+                root.insert(at, start)
+                at += 1
 
     def assemble_doctree(self):
         root = self.config.root_doc
         tree = self._assemble(root, self.env.get_doctree(root))
-        self._toc = self._chapter_entries(tree)
+        self._lift_chapters(tree)
+        entries = self._chapter_entries(tree)
+        self._toc = [(i, t) for _, i, t in entries]
+        self._targets = {d: i for d, i, _ in entries}
         self._product = {"kind": "book", "title": self.config.project}
-        # The contents page goes where the toctree was: after the opening page.
-        first = next(iter(tree.findall(addnodes.start_of_file)), None)
-        if first is not None:
-            first.parent.insert(first.parent.index(first),
-                                nodes.raw("", self._toc_html(self._toc), format="html"))
+        # The contents go on the book's opening page: after its title and the text before
+        # its first section (subtitle, notices), before that section.
+        section = next(iter(tree.findall(nodes.section)), None)
+        if section is not None and self._toc:
+            at = next((i for i, c in enumerate(section.children)
+                       if isinstance(c, (nodes.section, addnodes.start_of_file))),
+                      len(section.children))
+            section.insert(at, nodes.raw("", self._toc_html(self._toc), format="html"))
         return tree
 
     def _toc_html(self, entries):
         items = "".join(
-            f'<li><a href="#{html.escape(i)}">{html.escape(t)}</a></li>' for i, t in entries)
+            f'<li><a class="page-ref" href="#{html.escape(i)}">{html.escape(t)}</a></li>'
+            for i, t in entries)
         return ('<nav class="print-toc" aria-labelledby="print-toc-title">'
                 '<h2 id="print-toc-title" class="print-toc-title">Contents</h2>'
                 f'<ol class="print-toc-list">{items}</ol></nav>')
@@ -143,16 +202,19 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         ctx = super().get_doc_context(docname, body, metatags)
         cfg = self.config
         product = getattr(self, "_product", {"kind": "book", "title": cfg.project})
-        url = self.online_url
+        base = self.online_url
+        url = base
         if product.get("page") and url:
             url = url.rstrip("/") + "/" + product["page"]
         ctx.update(
             handout_product=product,
+            handout_back=self._back_links(product, base),
             handout_subtitle=cfg.handout_subtitle,
             handout_review_date=cfg.handout_review_date,
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",
+            handout_typeable=typeable_url,
             handout_clinic=None,
             title=product["title"],
             # Every print document (chapter handouts too) is rendered with the output
@@ -160,6 +222,22 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_static="_static/",
         )
         return ctx
+
+    def _back_links(self, product, base):
+        """Where the back page sends the reader: the questions checklist and the sources,
+        as a page of this document when it holds them, else as their online address."""
+        links = {}
+        targets = getattr(self, "_targets", {}) if product["kind"] == "book" else {}
+        for key, doc in (("questions", self.config.handout_questions_doc),
+                         ("sources", self.config.handout_sources_doc)):
+            if not doc or doc not in self.env.all_docs:
+                continue
+            title = self.env.titles[doc].astext()
+            if doc in targets:
+                links[key] = {"title": title, "href": "#" + targets[doc]}
+            elif base:
+                links[key] = {"title": title, "url": base.rstrip("/") + "/" + doc + ".html"}
+        return links
 
     # -- output --------------------------------------------------------------
 
@@ -178,6 +256,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             start.extend(tree.children)
             wrapper.append(start)
             wrapper = self._assemble(docname, wrapper)
+            self._chapter_entries(wrapper)
             self._product = {"kind": "chapter", "docname": docname,
                              "title": _section_title(next(iter(wrapper.findall(nodes.section)))),
                              "page": docname + ".html"}
@@ -194,7 +273,11 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     def _stylesheets(self, large=False):
         paper = PAPER_SIZES[self.config.handout_paper]
-        sheets = [f"@page {{ size: {paper}; }}"]
+        # The cover fills its page (print.css): page height less the cover's margins
+        # and some room for rounding, or the cover would spill onto a second page.
+        cover = PAPER_HEIGHTS[self.config.handout_paper] - 50
+        sheets = [f"@page {{ size: {paper}; }}",
+                  f":root {{ --cover-height: {cover:g}mm !important; }}"]
         if large:
             # Extra stylesheets are user stylesheets: author rules beat them without !important.
             sheets.append(":root { --body-size: 18pt !important; --small-size: 16pt !important; }")
@@ -223,6 +306,14 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             except render.RenderTimeout as exc:
                 logger.error("%s", exc, type="handout", subtype="timeout")
                 raise
+            finish_pdf(pdf_path, html_path.read_text(encoding="utf-8"))
+
+
+def _ancestors(node, stop):
+    node = node.parent
+    while node is not None and node is not stop:
+        yield node
+        node = node.parent
 
 
 def _default_online_url(config):
@@ -253,4 +344,162 @@ def setup(app):
                          types=(list, tuple))
     app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
     app.add_config_value("handout_timeout", 300, "env", types=(int,))
+    # The back page points to these pages (empty: no pointer).
+    app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
+    app.add_config_value("handout_sources_doc", "sources", "env", types=(str,))
     app.connect("config-inited", _check_config)
+
+
+# -- PDF/UA touches WeasyPrint 70 leaves undone ---------------------------------------------
+
+def link_descriptions(html_text):
+    """{id: words} for every id of the print document: what a link to it leads to."""
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(html_text)
+    words = {}
+    for el in doc.iter():
+        ident = el.get("id") if isinstance(el.tag, str) else None
+        if not ident:
+            continue
+        target = el
+        if el.tag == "section" or not el.text_content().strip():
+            # A section, or an empty marker before a heading: name it by its heading.
+            scope = el if el.tag == "section" else el.getparent()
+            target = next((h for h in scope.iter("h1", "h2", "h3", "h4", "h5", "h6")), el)
+        text = " ".join(target.text_content().split())
+        if text:
+            words[ident] = text
+    return words
+
+
+def _struct_kids(elem):
+    import pikepdf
+
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def finish_pdf(pdf_path, html_text):
+    """Make a WeasyPrint PDF/UA-1 file meet what WeasyPrint 70 does not, in place (atomic):
+
+    - running heads and page numbers (margin boxes) are marked content whose structure
+      elements are left out of the tree: they become ``/Artifact`` (pagination);
+    - every inline box inside a link gets its own, duplicate link annotation: one link is
+      one annotation (a screen reader lists it once);
+    - a link's ``/Contents`` is its anchor name: it becomes words a person understands.
+    """
+    import pikepdf
+
+    pdf_path = Path(pdf_path)
+    words = link_descriptions(html_text)
+    with pikepdf.open(pdf_path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return
+        pages = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
+        dests = _named_destinations(pdf)
+        nums = root.ParentTree.Nums
+        parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+        reachable = set()
+        dropped = []   # annotations that duplicate the link around them
+
+        def walk(elem, link_target):
+            reachable.add(elem.objgen)
+            own_target = link_target
+            for kid in _struct_kids(elem):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    annot = kid.Obj
+                    target = _annot_target(annot)
+                    if link_target is not None and target == link_target:
+                        dropped.append((elem, kid, annot))
+                    else:
+                        own_target = target
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, own_target)
+
+        for top in _struct_kids(root):
+            walk(top, None)
+
+        for elem, objr, annot in dropped:
+            elem.K = pikepdf.Array([k for k in _struct_kids(elem) if not (
+                isinstance(k, pikepdf.Dictionary) and k.objgen == objr.objgen)])
+            if elem.S == "/Link" and not any(
+                    isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                    for k in _struct_kids(elem)):
+                elem.S = pikepdf.Name("/Span")
+            page = pdf.pages[pages[objr.Pg.objgen] - 1]
+            page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != annot.objgen])
+            parent_tree.pop(int(annot.StructParent), None)
+
+        for number, page in enumerate(pdf.pages):
+            mcids = parent_tree.get(number)
+            if mcids is None:
+                continue
+            furniture = {m for m, ref in enumerate(mcids)
+                         if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in reachable}
+            if furniture:
+                _mark_artifacts(pdf, page, furniture)
+                for m in furniture:
+                    mcids[m] = None
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    annot.Contents = pikepdf.String(
+                        _describe(annot, words, dests, pages))
+
+        root.ParentTree.Nums = pikepdf.Array(
+            [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])
+        render.atomic_write(pdf_path, lambda tmp: pdf.save(tmp, deterministic_id=True))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(pdf_path, 0o666 & ~umask)   # readable like every other build output
+
+
+def _annot_target(annot):
+    dest = annot.get("/Dest")
+    if dest is not None:
+        return ("dest", str(dest))
+    action = annot.get("/A")
+    if action is not None and action.get("/URI") is not None:
+        return ("uri", str(action.URI))
+    return None
+
+
+def _named_destinations(pdf):
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or names.get("/Dests") is None:
+        return {}
+    return {key: value for key, value in pikepdf.NameTree(names.Dests).items()}
+
+
+def _describe(annot, words, dests, pages):
+    kind, target = _annot_target(annot) or (None, "")
+    if kind == "uri":
+        if target.startswith("mailto:"):
+            return "Email " + target.removeprefix("mailto:")
+        return "Web address " + target
+    text = words.get(target, "another part of this document")
+    dest = dests.get(target)
+    page = pages.get(dest[0].objgen) if dest is not None and len(dest) else None
+    return f"Go to “{text}”, page {page}" if page else f"Go to “{text}”"
+
+
+def _mark_artifacts(pdf, page, mcids):
+    """Rewrite the marked-content sequences ``mcids`` of ``page`` as pagination artifacts."""
+    import pikepdf
+
+    ops = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if (str(operator) == "BDC" and len(operands) == 2
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and operands[1].get("/MCID") is not None
+                and int(operands[1].MCID) in mcids):
+            operands = [pikepdf.Name("/Artifact"),
+                        pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))]
+        ops.append((operands, operator))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
