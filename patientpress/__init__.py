@@ -17,12 +17,13 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, epub, web
+    from . import builder, checks, epub, web
 
     app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
     builder.setup(app)
     epub.setup(app)
     web.setup(app)
+    checks.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

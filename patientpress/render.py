@@ -11,20 +11,44 @@ import logging as pylogging
 import os
 import signal
 import tempfile
+import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
 
-class RenderTimeout(Exception):
+class RenderTimeout(SphinxError):
     """The render took longer than ``handout_timeout`` seconds."""
+
+    category = "PDF render stopped"
 
 
 class RefusedResource(Exception):
     """The print document asked for a resource outside the sandbox."""
+
+
+def _refusal(url, roots):
+    """Why ``url`` may not be read, or ``None`` when it may."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "data":
+        return None
+    if scheme != "file":
+        return (f"refused to fetch {url}: the PDF never reads from the network; save the "
+                "file into the book's folder and link it by a relative path")
+    if parts.netloc not in ("", "localhost"):
+        return f"refused to read {url}: a file address must not name another machine"
+    # resolve() follows links and climbs out of "..", so both are judged by where they
+    # really lead.
+    path = Path(unquote(parts.path)).resolve()
+    if any(path.is_relative_to(root) for root in roots):
+        return None
+    return (f"refused to read {path}: it is outside the book's source and build folders; "
+            "copy the file into the book's folder (docs/ or _static/) and link the copy")
 
 
 def make_fetcher(allowed_roots, on_refuse):
@@ -35,20 +59,9 @@ def make_fetcher(allowed_roots, on_refuse):
 
     class SandboxFetcher(URLFetcher):
         def fetch(self, url, headers=None):
-            scheme = urlsplit(url).scheme.lower()
-            if scheme == "data":
+            reason = _refusal(url, roots)
+            if reason is None:
                 return super().fetch(url, headers)
-            if scheme == "file":
-                # resolve() follows links and climbs out of "..", so both are judged
-                # by where they really lead.
-                path = Path(unquote(urlsplit(url).path)).resolve()
-                if any(path.is_relative_to(root) for root in roots):
-                    return super().fetch(url, headers)
-                reason = (f"refused to read {path}: it is outside the book's source and "
-                          "build folders; copy the file into docs/ or _static/")
-            else:
-                reason = (f"refused to fetch {url}: the PDF never reads from the network; "
-                          "save the file into docs/ or _static/ and link it by a relative path")
             on_refuse(reason)
             raise RefusedResource(reason)
 
@@ -65,6 +78,8 @@ class _Bridge(pylogging.Handler):
 
     def emit(self, record):
         message = record.getMessage()
+        if "RefusedResource" in message:
+            return  # reported once, by the fetcher, in plain words
         self.messages.append(message)
         logger.warning("WeasyPrint: %s", message, type="handout", subtype="weasyprint",
                        location=self.location)
@@ -86,23 +101,25 @@ def _bridged(location):
 
 @contextlib.contextmanager
 def _deadline(seconds, what):
-    """Stop a render that runs too long (SIGALRM; main thread only)."""
-    if not seconds or os.name != "posix" or signal.getsignal(signal.SIGALRM) not in (
-            signal.SIG_DFL, signal.SIG_IGN, None):
+    """Stop a render that runs too long (SIGALRM; main thread only; fractions allowed)."""
+    if (not seconds or os.name != "posix"
+            or threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, signal.SIG_IGN, None)):
         yield
         return
 
     def expire(signum, frame):
         raise RenderTimeout(
-            f"rendering {what} took longer than {seconds} s and was stopped; look for a very "
-            "long table or image in the chapter, or raise handout_timeout in conf.py")
+            f"rendering {what} took longer than {seconds:g} s and was stopped: look for a very "
+            "long table or a very large image in the chapter, or raise handout_timeout in "
+            "conf.py")
 
     old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(int(seconds))
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
 
@@ -114,6 +131,10 @@ def atomic_write(path, write):
     os.close(fd)
     try:
         write(tmp)
+        # mkstemp makes the file private (0600); a build output is readable like the rest.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -130,9 +151,16 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), timeo
     """
     import weasyprint
 
-    refused = []
-    fetcher = make_fetcher(allowed_roots, refused.append)
     what = Path(pdf_path).name
+    refused = []
+
+    def refuse(reason):
+        if reason not in refused:
+            refused.append(reason)
+            logger.warning("%s", reason, type="handout", subtype="sandbox",
+                           location=location or what)
+
+    fetcher = make_fetcher(allowed_roots, refuse)
     with _bridged(location or what) as bridge, _deadline(timeout, what):
         document = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
@@ -140,4 +168,4 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), timeo
         atomic_write(pdf_path, lambda tmp: document.write_pdf(
             tmp, stylesheets=css, pdf_variant=variant, pdf_tags=True,
             uncompressed_pdf=False, custom_metadata=False))
-    return bridge.messages
+    return bridge.messages + refused

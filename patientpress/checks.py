@@ -1,0 +1,222 @@
+"""Checks that keep a chapter's markup inert and make bad input fail with a clear message.
+
+- Raw HTML and file insertion are off (docutils ``raw_enabled`` / ``file_insertion_enabled``),
+  whatever the chapter asks; ``docutils_settings`` in ``conf.py`` is honoured (Sphinx itself
+  has no such option, so without this module that line in ``conf.py`` did nothing).
+- A link whose address is not web, mail or phone (``javascript:``, ``vbscript:``, ``data:``
+  ...) is refused and printed as plain text: MyST already refuses them in Markdown links,
+  but ``{eval-rst}`` and an image's ``:target:`` let them through.
+- An image that lies outside the source folder (a path that climbs out with ``..`` or a
+  symbolic link that leads out) is refused: Sphinx would otherwise copy it into the output.
+- An empty chapter is reported (Sphinx builds it silently as a blank page).
+- Every character of the print document is checked against the embedded print font:
+  one the font cannot draw would print as an empty box, so it is reported, with the file,
+  the line, the character and the fix.
+
+Each problem is a Sphinx warning, so a strict build (``-W``) fails on it.
+"""
+
+import functools
+import re
+import unicodedata
+from pathlib import Path
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# Chapters are untrusted text: these two docutils settings stay off unless conf.py turns
+# them on explicitly through ``docutils_settings``.
+SAFE_DOCUTILS = {"raw_enabled": False, "file_insertion_enabled": False}
+# Addresses a link may carry; anything else with a scheme is refused.
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# Image addresses with these schemes never reach an output.
+SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
+# Characters that are never drawn as a glyph (controls, formats, separators, spaces):
+# a missing one cannot print as a box.
+UNDRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+# Nodes whose text does not reach the printed page.
+UNPRINTED = (nodes.comment, nodes.raw, nodes.substitution_definition, nodes.system_message,
+             nodes.target, nodes.image)
+# Plain-text alternatives suggested for characters people paste from word processors.
+SUGGEST = {"→": "the word “to”, or “-”", "←": "the word “from”", "✓": "the word “yes”",
+           "✔": "the word “yes”", "✗": "the word “no”", "☐": "a list item",
+           "★": "“*”", "❤": "the word “heart”"}
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def scheme_of(uri):
+    """The scheme of ``uri`` as a browser would read it (blanks and controls ignored)."""
+    match = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", uri or ""))
+    return match.group(1).lower() if match else ""
+
+
+# -- markup stays inert ------------------------------------------------------------------
+
+def apply_docutils_settings(app, env, docnames):
+    env.settings.update(SAFE_DOCUTILS)
+    env.settings.update(app.config.docutils_settings or {})
+
+
+def refuse_undecodable(app, env, docnames):
+    """A chapter that is not UTF-8 is reported by name and line, and left out.
+
+    Without this Sphinx stops with a traceback ("Encoding error!") naming no file.
+    """
+    encoding = app.config.source_encoding
+    shown = "UTF-8" if encoding.lower().startswith("utf-8") else encoding
+    for docname in list(docnames):
+        path = Path(env.doc2path(docname))
+        data = path.read_bytes()
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            logger.warning("%s is not %s text (byte 0x%02x on line %d cannot be read) and was "
+                           "left out: open it in your editor and save it as %s, then build "
+                           "again", path.name, shown, data[exc.start], line, shown,
+                           location=(docname, line), type="patientpress", subtype="encoding")
+            docnames.remove(docname)
+            env.found_docs.discard(docname)
+
+
+def refuse_unsafe_markup(app, doctree):
+    env = app.env
+    docname = env.docname
+    srcdir = Path(env.srcdir).resolve()
+
+    for raw in list(doctree.findall(nodes.raw)):
+        logger.warning("raw %s in a chapter is not allowed and was removed: write it as "
+                       "Markdown instead", raw.get("format", "markup"),
+                       location=raw, type="patientpress", subtype="raw")
+        raw.parent.remove(raw)
+
+    for ref in list(doctree.findall(nodes.reference)):
+        uri = ref.get("refuri")
+        scheme = scheme_of(uri) if uri else ""
+        if scheme and scheme not in LINK_SCHEMES:
+            logger.warning("link to %r refused: only web (https://), mail (mailto:) and phone "
+                           "(tel:) addresses may be linked; the text is kept without the "
+                           "link", uri, location=ref, type="patientpress", subtype="link")
+            ref.replace_self(nodes.inline("", "", *ref.children))
+
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
+        scheme = scheme_of(uri)
+        if scheme in SCRIPT_SCHEMES:
+            reason = f"image address {uri!r} refused: an image must be a file in the book"
+        elif scheme or uri.startswith("data:"):
+            continue  # web and file addresses are judged by the PDF's sandbox
+        else:
+            _, path = env.relfn2path(uri, docname)
+            real = Path(path).resolve()
+            if real.is_relative_to(srcdir):
+                continue
+            reason = (f"image {uri!r} refused: it lies outside the book's source folder "
+                      f"({real}); copy the picture into the book's folder and link the copy")
+        logger.warning("%s", reason, location=image, type="patientpress", subtype="image")
+        image.parent.remove(image)
+
+
+# -- empty chapters ----------------------------------------------------------------------
+
+def check_empty(app, doctree):
+    """A chapter with no words under its title would print as a blank page."""
+    docname = app.env.docname
+    if any(doctree.findall(addnodes.toctree)):
+        return
+    text = "".join(
+        t.astext() for t in doctree.findall(nodes.Text)
+        if not isinstance(t.parent, (nodes.title, *UNPRINTED)))
+    if not text.strip():
+        what = "has only a title" if any(doctree.findall(nodes.title)) else "is empty"
+        logger.warning("chapter %s %s: write its text, or remove the file and its toctree "
+                       "entry", docname, what, location=docname,
+                       type="patientpress", subtype="empty")
+
+
+# -- glyph coverage of the print font ----------------------------------------------------
+
+@functools.lru_cache(maxsize=None)
+def print_font_coverage():
+    """Code points every face of the embedded print font can draw, and the font's name."""
+    from fontTools.ttLib import TTFont
+
+    from . import fonts
+
+    cmaps = [set(TTFont(str(f), lazy=True).getBestCmap()) for f in fonts.font_files()]
+    return frozenset(set.intersection(*cmaps)), fonts.FAMILY
+
+
+def _undrawable(text, covered):
+    return [c for c in dict.fromkeys(text)
+            if ord(c) not in covered and unicodedata.category(c) not in UNDRAWN]
+
+
+def _describe(char, fix):
+    name = unicodedata.name(char, "unnamed character")
+    hint = SUGGEST.get(char)
+    return (f"{char!r} (U+{ord(char):04X} {name}): {fix}; "
+            + (f"write {hint} instead" if hint else "use another character or words"))
+
+
+def _printed_texts(doctree, tags):
+    """(text node, line) for every piece of text that reaches the page."""
+    def printed(node):
+        while node is not None:
+            if isinstance(node, UNPRINTED):
+                return False
+            if isinstance(node, addnodes.only) and not tags.eval_condition(node["expr"]):
+                return False
+            node = node.parent
+        return True
+
+    for text in doctree.findall(nodes.Text):
+        if printed(text.parent):
+            yield text, _line(text.parent)
+
+
+def _line(node):
+    while node is not None:
+        if getattr(node, "line", None):
+            return node.line
+        node = node.parent
+    return None
+
+
+def check_glyphs(app, env):
+    """Report every character of the print document the print font has no glyph for."""
+    if app.builder.name != "handout":
+        return
+    covered, family = print_font_coverage()
+    fix = (f"the print font {family} has no glyph for it, so it would print as an empty box "
+           "or in another font")
+    for docname in sorted(env.found_docs):
+        seen = set()
+        doctree = env.get_doctree(docname)
+        for text, line in _printed_texts(doctree, app.builder.tags):
+            for char in _undrawable(text.astext(), covered):
+                if char in seen:
+                    continue
+                seen.add(char)
+                logger.warning("character %s", _describe(char, fix),
+                               location=(docname, line), type="patientpress", subtype="glyph")
+    cfg = app.config
+    for name in ("project", "author", "handout_subtitle", "handout_review_date"):
+        for char in _undrawable(str(getattr(cfg, name, "") or ""), covered):
+            logger.warning("%s in conf.py: character %s", name, _describe(char, fix),
+                           type="patientpress", subtype="glyph")
+
+
+def setup(app):
+    app.add_config_value("docutils_settings", {}, "env", types=(dict,))
+    app.connect("env-before-read-docs", apply_docutils_settings)
+    app.connect("env-before-read-docs", refuse_undecodable)
+    # Before Sphinx's image collector (priority 500) copies a refused image.
+    app.connect("doctree-read", refuse_unsafe_markup, priority=400)
+    app.connect("doctree-read", check_empty)
+    app.connect("env-check-consistency", check_glyphs)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
