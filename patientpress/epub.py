@@ -2,6 +2,11 @@
 
 - ``content.opf`` gets the EPUB Accessibility 1.1 metadata (schema.org access modes,
   features, hazards, summary, conformance and certifier) from ``epub_a11y_*`` options.
+- The navigation document (and toc.ncx) list the opening page's own sections too, so
+  the book's whole heading structure is navigable (Sphinx lists only the toctree).
+- Every XHTML document carries ``lang`` and ``xml:lang``; before zipping, every
+  ``epub:type`` gets its matching DPUB-ARIA role and every ``role="heading"`` (Sphinx's
+  toctree caption) an ``aria-level``, as EPUB Accessibility 1.1 and Ace by DAISY expect.
 - The archive is written with ``mimetype`` first and stored, every entry in a fixed order
   with a fixed time (from ``SOURCE_DATE_EPOCH``), so two builds give the same bytes.
 """
@@ -9,11 +14,17 @@
 import os
 import time
 from html import escape
+from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
+from docutils import nodes
+from lxml import etree
+from sphinx import addnodes
+from sphinx.builders._epub_base import sphinx_smarty_pants
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
+from .a11y import EPUB_TYPE, EPUB_TYPE_ROLES, XHTML
 from .render import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -28,10 +39,44 @@ def fixed_time():
     return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
 
 
+def add_aria(root):
+    """Give every epub:type its DPUB-ARIA role and every role="heading" an aria-level.
+
+    Returns True when the document changed. A heading role without a level takes the
+    level of the heading before it (Sphinx's toctree caption sits beside that heading).
+    """
+    changed, level = False, 1
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = el.tag.removeprefix(f"{{{XHTML}}}")
+        if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
+            level = int(tag[1])
+        roles = (el.get("role") or "").split()
+        if "heading" in roles and not el.get("aria-level"):
+            el.set("aria-level", str(level))
+            changed = True
+        inside_landmarks = any("landmarks" in (a.get(EPUB_TYPE) or "").split()
+                               for a in el.iterancestors())
+        for kind in (el.get(EPUB_TYPE) or "").split():
+            wanted = EPUB_TYPE_ROLES.get(kind)
+            if wanted and not inside_landmarks and wanted not in roles:
+                roles.append(wanted)
+                el.set("role", " ".join(roles))
+                changed = True
+    return changed
+
+
 class AccessibleEpubBuilder(Epub3Builder):
     """EPUB 3 with accessibility metadata and reproducible archive bytes."""
 
     name = "epub"
+
+    @property
+    def html_tag(self):
+        lang = escape(self.config.epub_language)
+        return ('<html xmlns="http://www.w3.org/1999/xhtml" '
+                f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">')
 
     def a11y_metadata(self):
         cfg = self.config
@@ -61,7 +106,38 @@ class AccessibleEpubBuilder(Epub3Builder):
         text = text.replace("</metadata>", f"  {self.a11y_metadata()}\n  </metadata>", 1)
         opf.write_text(text, encoding="utf-8")
 
+    def toc_add_files(self, refnodes):
+        super().toc_add_files(refnodes)
+        root = self.config.root_doc
+        uri = root + self.out_suffix
+        at = next(i for i, node in enumerate(refnodes) if node["refuri"] == escape(uri)) + 1
+        refnodes[at:at] = list(self._own_sections(self.env.tocs[root], uri, 1))
+
+    def _own_sections(self, node, uri, level):
+        """The root document's sections below its title, as refnodes (its toctree left out)."""
+        for item in node.children:
+            if isinstance(item, addnodes.toctree):
+                continue
+            if isinstance(item, nodes.list_item):
+                ref = next(iter(item.findall(nodes.reference)), None)
+                if level > 1 and ref is not None:
+                    yield {"level": level, "refuri": escape(uri + ref["anchorname"]),
+                           "text": sphinx_smarty_pants(escape(ref.astext()))}
+                for sub in item.children:
+                    if isinstance(sub, nodes.bullet_list):
+                        yield from self._own_sections(sub, uri, level + 1)
+
+    def add_aria_roles(self):
+        for name in self.files:
+            if not name.endswith(".xhtml"):
+                continue
+            path = Path(self.outdir, name)
+            tree = etree.parse(path)
+            if add_aria(tree.getroot()):
+                path.write_bytes(etree.tostring(tree, encoding="utf-8", xml_declaration=True))
+
     def build_epub(self):
+        self.add_aria_roles()
         outname = self.config.epub_basename + ".epub"
         logger.info("writing %s file (reproducible)...", outname)
         stamp = fixed_time()
