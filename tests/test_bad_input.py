@@ -1,0 +1,200 @@
+"""Bad input, one row per case: the message a user reads, a non-zero exit, no half-written file.
+
+Each case copies the tiny book (tests/roots/test-book) into a temporary folder, breaks it
+in one way, and runs the real ``sphinx-build`` strictly, as ``make`` does.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import ROOT, sphinx_build
+
+BOOK = ROOT / "tests" / "roots" / "test-book"
+# The tiny book has no copyright, which the EPUB builder warns about.
+EXTRA_CONF = '\ncopyright = "2026, Test Writers"\n'
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def copy_book(dest, source=BOOK):
+    """A private, writable copy of a test root, ready to break."""
+    shutil.copytree(source, dest)
+    with (Path(dest) / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(EXTRA_CONF)
+    return Path(dest)
+
+
+def append(path, text):
+    with path.open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def assert_nothing_half_written(outdir):
+    """No temporary file is left behind, and every PDF or EPUB that exists is whole."""
+    outdir = Path(outdir)
+    if not outdir.exists():
+        return
+    leftovers = [p for p in outdir.rglob("*") if p.name.endswith(".part") or "-building-" in p.name]
+    assert leftovers == [], leftovers
+    for pdf in outdir.rglob("*.pdf"):
+        with pikepdf.open(pdf) as doc:
+            assert len(doc.pages) > 0, pdf
+    for epub in outdir.rglob("*.epub"):
+        with zipfile.ZipFile(epub) as z:
+            assert z.testzip() is None, epub
+
+
+# -- the cases: (id, how to break the book, builders, what the user must read) -------------
+
+def orphan(src):
+    (src / "chapters" / "03-orphan.md").write_text("# Orphan\n\nText.\n", encoding="utf-8")
+
+
+def broken_xref(src):
+    append(src / "chapters" / "01-first.md", "\nSee {ref}`no-such-label`.\n")
+
+
+def duplicate_label(src):
+    append(src / "chapters" / "02-second.md", "\n(first)=\n## Again\n\nMore text.\n")
+
+
+def missing_image(src):
+    append(src / "chapters" / "01-first.md", "\n![A nerve cell](missing.png)\n")
+
+
+def malformed_front_matter(src):
+    chapter = src / "chapters" / "01-first.md"
+    chapter.write_text("---\ntitle: [unclosed\n---\n" + chapter.read_text(encoding="utf-8"),
+                       encoding="utf-8")
+
+
+def unknown_directive(src):
+    append(src / "chapters" / "01-first.md", "\n```{nosuchthing}\nText.\n```\n")
+
+
+def not_utf8(src):
+    with (src / "chapters" / "01-first.md").open("ab") as f:
+        f.write("\nCaf\u00e9 au lait.\n".encode("latin-1"))
+
+
+def empty_chapter(src):
+    (src / "chapters" / "03-empty.md").write_text("", encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "chapters/02-second\n", "chapters/02-second\nchapters/03-empty\n"), encoding="utf-8")
+
+
+def title_only_chapter(src):
+    (src / "chapters" / "03-stub.md").write_text("# A Stub\n", encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "chapters/02-second\n", "chapters/02-second\nchapters/03-stub\n"), encoding="utf-8")
+
+
+def undrawable_character(src):
+    append(src / "chapters" / "02-second.md", "\nTake the pill \u2192 then rest.\n")
+
+
+CASES = [
+    ("chapter-in-no-toctree", orphan, ["handout", "html"],
+     r"chapters/03-orphan\.md: WARNING: document isn't included in any toctree"),
+    ("broken-cross-reference", broken_xref, ["handout", "epub"],
+     r"chapters/01-first\.md:\d+: WARNING: undefined label: 'no-such-label'"),
+    ("duplicate-label", duplicate_label, ["handout"],
+     r"chapters/02-second\.md:\d+: WARNING: duplicate label first, other instance in "
+     r".*chapters/01-first\.md"),
+    ("missing-image", missing_image, ["handout", "html"],
+     r"chapters/01-first\.md:\d+: WARNING: image file not readable: chapters/missing\.png"),
+    ("malformed-front-matter", malformed_front_matter, ["handout"],
+     r"chapters/01-first\.md:1: WARNING: Malformed YAML"),
+    ("unknown-directive", unknown_directive, ["handout"],
+     r"chapters/01-first\.md:\d+: WARNING: Unknown directive type: 'nosuchthing'"),
+    ("file-not-utf8", not_utf8, ["handout", "html", "epub"],
+     r"chapters/01-first\.md:\d+: WARNING: 01-first\.md is not UTF-8 text \(byte 0xe9 on line "
+     r"\d+ cannot be read\).*save it as UTF-8"),
+    ("empty-chapter", empty_chapter, ["html", "epub",
+                                      pytest.param("handout", marks=pytest.mark.xfail(
+                                          strict=True, reason="builder.py write_documents() "
+                                          "crashes (StopIteration) on a chapter with no title"))],
+     r"chapters/03-empty\.md: WARNING: chapter chapters/03-empty is empty: write its text"),
+    ("title-only-chapter", title_only_chapter, ["handout"],
+     r"chapters/03-stub\.md: WARNING: chapter chapters/03-stub has only a title"),
+    ("character-the-font-cannot-draw", undrawable_character, ["handout"],
+     r"chapters/02-second\.md:\d+: WARNING: character '\u2192' \(U\+2192 RIGHTWARDS ARROW\): "
+     r"the print font Atkinson Hyperlegible has no glyph for it, so it would print as an empty "
+     r"box"),
+]
+
+
+def _rows():
+    for case_id, breaker, builders, message in CASES:
+        for builder in builders:
+            if isinstance(builder, str):
+                yield pytest.param(breaker, builder, message, id=f"{case_id}-{builder}")
+            else:
+                yield pytest.param(breaker, *builder.values, message, marks=builder.marks,
+                                   id=f"{case_id}-{builder.values[0]}")
+
+
+@pytest.mark.parametrize(("breaker", "builder", "message"), list(_rows()))
+def test_bad_input_is_reported_clearly(tmp_path, breaker, builder, message):
+    src = copy_book(tmp_path / "src")
+    breaker(src)
+    outdir = tmp_path / "out" / builder
+    proc = sphinx_build(builder, outdir, srcdir=src, confdir=src, env=EPOCH)
+    assert proc.returncode != 0, proc.stderr
+    assert re.search(message, proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr   # a message, not a crash report
+    assert_nothing_half_written(outdir)
+
+
+def test_character_the_font_cannot_draw_in_conf_is_reported(tmp_path):
+    src = copy_book(tmp_path / "src")
+    append(src / "conf.py", 'handout_subtitle = "Care \u2713 guide"\n')
+    proc = sphinx_build("handout", tmp_path / "out", srcdir=src, confdir=src, env=EPOCH)
+    assert proc.returncode != 0
+    assert ("handout_subtitle in conf.py: character '\u2713' (U+2713 CHECK MARK)"
+            in proc.stderr), proc.stderr
+
+
+# -- an output folder that cannot be written (scripts/build: one line, old output kept) -----
+
+def scripts_build(outdir, src, builder="handout"):
+    cmd = [sys.executable, str(ROOT / "scripts" / "build"), str(outdir), "-b", builder,
+           "-n", "-W", "--keep-going", "-q", "-d", str(Path(outdir).parent / ".doctrees"),
+           "-c", str(src), str(src)]
+    return subprocess.run(cmd, capture_output=True, text=True,
+                          env={**os.environ, **EPOCH})
+
+
+def test_output_folder_that_cannot_be_written(tmp_path):
+    src = copy_book(tmp_path / "src")
+    blocker = tmp_path / "_build"
+    blocker.write_text("a file where the output folder should be", encoding="utf-8")
+    proc = scripts_build(blocker / "handout", src)
+    assert proc.returncode != 0
+    assert (f"build: cannot write the output folder {blocker / 'handout'}: {blocker} is a "
+            "file, not a folder; remove it or choose another folder") in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert blocker.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_failed_build_keeps_the_previous_output_whole(tmp_path):
+    src = copy_book(tmp_path / "src")
+    outdir = tmp_path / "_build" / "handout"
+    assert scripts_build(outdir, src).returncode == 0
+    before = {p.relative_to(outdir): p.read_bytes() for p in outdir.rglob("*") if p.is_file()}
+    broken_xref(src)
+    proc = scripts_build(outdir, src)
+    assert proc.returncode != 0
+    assert f"the build failed (see the messages above); {outdir} was left as it was" in proc.stderr
+    after = {p.relative_to(outdir): p.read_bytes() for p in outdir.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in outdir.parent.iterdir()) == [".doctrees", "handout"]
