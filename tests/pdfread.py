@@ -109,3 +109,184 @@ def info(pdf):
             "struct_tree": "/StructTreeRoot" in doc.Root,
             "pdfua": meta.get("pdfuaid:part"),
         }
+
+
+# -- tagged-PDF reading: marked content, structure tree, text sizes -------------------------
+
+def _marked_runs(pdf):
+    """[(page index, mcid or "artifact" or None, text, size in pt)] for every text run."""
+    import pypdf
+
+    runs = []
+    reader = pypdf.PdfReader(str(pdf))
+    for index, page in enumerate(reader.pages):
+        stack = []
+
+        def before(op, args, cm, tm):
+            if op == b"BDC":
+                props = args[1] if len(args) > 1 else {}
+                mcid = props.get("/MCID") if hasattr(props, "get") else None
+                stack.append("artifact" if args[0] == "/Artifact" else
+                             None if mcid is None else int(mcid))
+            elif op == b"BMC":
+                stack.append("artifact" if args[0] == "/Artifact" else None)
+            elif op == b"EMC" and stack:
+                stack.pop()
+
+        def on_text(text, cm, tm, font, size):
+            if not text.strip():
+                return
+            # Effective size: the font size scaled by the text and graphics matrices.
+            a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
+                          tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
+            scale = (c * c + d * d) ** 0.5
+            owner = next((m for m in reversed(stack) if m is not None), None)
+            runs.append((index, owner, text, round(size * scale, 2)))
+
+        page.extract_text(visitor_operand_before=before, visitor_text=on_text)
+    return runs
+
+
+def text_sizes(pdf):
+    """[(page number, size in pt, text, is page furniture)] for every run of text, except
+    the words drawn inside figures (labels of a drawing are part of the picture)."""
+    pictures = _figure_content(pdf)
+    return [(i + 1, size, text, owner == "artifact") for i, owner, text, size in _marked_runs(pdf)
+            if (i, owner) not in pictures]
+
+
+def _figure_content(pdf):
+    """{(page index, mcid)} of the marked content owned by Figure elements."""
+    owned = set()
+    with pikepdf.open(pdf) as doc:
+        pages = {p.objgen: i for i, p in enumerate(doc.pages)}
+
+        def walk(elem, page, inside):
+            if isinstance(elem, pikepdf.Array):
+                for kid in elem:
+                    walk(kid, page, inside)
+            elif isinstance(elem, pikepdf.Dictionary) and "/S" in elem:
+                page = pages.get(elem.Pg.objgen, page) if "/Pg" in elem else page
+                if "/K" in elem:
+                    walk(elem.K, page, inside or elem.S == "/Figure")
+            elif isinstance(elem, int) and inside:
+                owned.add((page, int(elem)))
+
+        walk(doc.Root.StructTreeRoot.K, 0, False)
+    return owned
+
+
+def structure(pdf):
+    """The structure tree in reading order: [(depth, tag, words, alt)], with each element's
+    words gathered from the marked content it owns (and its descendants')."""
+    runs = {}
+    for index, owner, text, _ in _marked_runs(pdf):
+        if isinstance(owner, int):
+            runs.setdefault((index, owner), []).append(text)
+    out = []
+    with pikepdf.open(pdf) as doc:
+        pages = {p.objgen: i for i, p in enumerate(doc.pages)}
+
+        def walk(elem, depth, page):
+            if not isinstance(elem, pikepdf.Dictionary) or "/S" not in elem:
+                return ""
+            page = pages.get(elem.Pg.objgen, page) if "/Pg" in elem else page
+            kids = elem.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [] if kids is None else [kids]
+            slot = len(out)
+            out.append(None)
+            words = []
+            for kid in kids:
+                if isinstance(kid, int):
+                    words.append("".join(runs.get((page, int(kid)), [])))
+                elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                    kp = pages.get(kid.Pg.objgen, page) if "/Pg" in kid else page
+                    words.append("".join(runs.get((kp, int(kid.MCID)), [])))
+                else:
+                    words.append(walk(kid, depth + 1, page))
+            text = " ".join(" ".join(words).split())
+            alt = str(elem.Alt) if "/Alt" in elem else None
+            out[slot] = (depth, str(elem.S)[1:], text, alt)
+            return text
+
+        tops = doc.Root.StructTreeRoot.K
+        for top in (tops if isinstance(tops, pikepdf.Array) else [tops]):
+            walk(top, 0, 0)
+    return out
+
+
+def headings(pdf):
+    """[(level, words)] of the structure tree's H1…H6, in reading order."""
+    return [(int(tag[1]), words) for _, tag, words, _ in structure(pdf)
+            if len(tag) == 2 and tag[0] == "H" and tag[1].isdigit()]
+
+
+def accessibility_problems(pdf):
+    """What this project checks of PDF/UA-1 beyond the `pdfua` tool, as readable messages."""
+    problems = []
+    meta = info(pdf)
+    for key, message in (("struct_tree", "no structure tree (untagged PDF)"),
+                         ("marked", "MarkInfo /Marked is not true"),
+                         ("display_title", "the viewer does not show the title (DisplayDocTitle)"),
+                         ("lang", "no document language (/Lang)"),
+                         ("title", "no document title"),
+                         ("pdfua", "no PDF/UA identification in the XMP metadata")):
+        if not meta[key]:
+            problems.append(message)
+    if not meta["struct_tree"]:
+        return problems
+    previous = 0
+    for level, words in headings(pdf):
+        if level > previous + 1:
+            problems.append(f"heading level skipped: H{previous} to H{level} at {words!r}")
+        if not words:
+            problems.append(f"empty H{level}")
+        previous = level
+    for _, tag, words, alt in structure(pdf):
+        if tag == "Figure" and not (alt or "").strip():
+            problems.append("a figure has no alternative text")
+    for name, embedded in fonts(pdf).items():
+        if not embedded:
+            problems.append(f"font {name} is not embedded")
+    with pikepdf.open(pdf) as doc:
+        nums = doc.Root.StructTreeRoot.ParentTree.Nums
+        parents = {int(nums[i]) for i in range(0, len(nums), 2)}
+        for number, page in enumerate(doc.pages, 1):
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") != "/Link":
+                    continue
+                contents = str(annot.get("/Contents", "")).strip()
+                if not contents or "--" in contents:
+                    problems.append(f"page {number}: a link has no description ({contents!r})")
+                if annot.get("/StructParent") is None or int(annot.StructParent) not in parents:
+                    problems.append(f"page {number}: a link is not in the structure tree")
+    runs = _marked_runs(pdf)
+    loose = sorted({i + 1 for i, owner, _, _ in runs if owner is None})
+    if loose:
+        problems.append(f"text that is neither tagged nor an artifact on pages {loose}")
+    tagged = {(i, o) for i, o, _, _ in runs if isinstance(o, int)}
+    with pikepdf.open(pdf) as doc:
+        reachable = set()
+
+        def reach(elem):
+            if isinstance(elem, pikepdf.Array):
+                for kid in elem:
+                    reach(kid)
+            elif isinstance(elem, pikepdf.Dictionary) and "/S" in elem:
+                reachable.add(elem.objgen)
+                if "/K" in elem:
+                    reach(elem.K)
+
+        reach(doc.Root.StructTreeRoot.K)
+        nums = doc.Root.StructTreeRoot.ParentTree.Nums
+        tree = {int(k): v for k, v in zip(list(nums)[::2], list(nums)[1::2])}
+        orphans = set()
+        for page, mcid in tagged:
+            mcids = tree.get(page)
+            ref = mcids[int(mcid)] if mcids is not None and mcid < len(mcids) else None
+            if not isinstance(ref, pikepdf.Dictionary) or ref.objgen not in reachable:
+                orphans.add(page + 1)
+        if orphans:
+            problems.append("text tagged with structure elements outside the tree (page "
+                            f"furniture not marked as an artifact?) on pages {sorted(orphans)}")
+    return problems
