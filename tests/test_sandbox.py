@@ -1,0 +1,217 @@
+"""Sandboxed: hostile chapters do no harm, and the PDF renderer reads only the book.
+
+- tests/roots/test-hostile-markup: scripts, event handlers and ``javascript:`` links in a
+  chapter never reach the website, the e-book or the PDF; the ones that are not silently
+  escaped by MyST fail the strict build with a message.
+- tests/roots/test-hostile-files: a picture outside the book (``..``, a link, ``file://``)
+  or on the network is refused with a message that fails the strict build.
+- The renderer itself (patientpress.render): its URL fetcher and its time limit.
+"""
+
+import re
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+import segno
+from bs4 import BeautifulSoup
+
+from conftest import ROOT
+from test_bad_input import EPOCH, assert_nothing_half_written, copy_book, sphinx_build
+
+from patientpress import render
+
+ROOTS = ROOT / "tests" / "roots"
+FORMATS = ["html", "epub", "handout"]
+
+
+# -- hostile markup ------------------------------------------------------------------------
+
+def _markup_documents(outdir, builder):
+    """(name, parsed page) of every page of one format's output."""
+    outdir = Path(outdir)
+    if builder == "epub":
+        epub = next(outdir.glob("*.epub"))
+        with zipfile.ZipFile(epub) as z:
+            return [(n, BeautifulSoup(z.read(n), "lxml-xml")) for n in z.namelist()
+                    if n.endswith((".xhtml", ".html"))]
+    return [(str(p.relative_to(outdir)), BeautifulSoup(p.read_bytes(), "lxml"))
+            for p in outdir.rglob("*.html")]
+
+
+def _harm(name, page):
+    """Everything in a page that could run the chapter's code."""
+    found = []
+    for script in page.find_all("script"):
+        if "alert" in (script.string or "") + script.get("src", ""):
+            found.append((name, str(script)[:80]))
+    for tag in page.find_all(True):
+        for attr, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            if attr.lower().startswith("on"):
+                found.append((name, f"{tag.name} {attr}={text[:60]}"))
+            elif attr.lower() in ("href", "src", "action", "formaction", "xlink:href") and \
+                    re.sub(r"[\x00-\x20]", "", text).lower().startswith(("javascript:", "vbscript:")):
+                found.append((name, f"{tag.name} {attr}={text[:60]}"))
+    return found
+
+
+def _pdf_harm(pdf):
+    found = []
+    with pikepdf.open(pdf) as doc:
+        if "/Names" in doc.Root and "/JavaScript" in doc.Root.Names:
+            found.append("document JavaScript")
+        if "/OpenAction" in doc.Root:
+            found.append("open action")
+        for number, page in enumerate(doc.pages, 1):
+            for annot in page.get("/Annots", []):
+                action = annot.get("/A")
+                if action is None:
+                    continue
+                kind = str(action.get("/S"))
+                uri = str(action.get("/URI", ""))
+                if kind in ("/JavaScript", "/Launch") or not uri.startswith(("http", "mailto", "tel")) \
+                        and kind == "/URI":
+                    found.append((number, kind, uri))
+    return found
+
+
+@pytest.fixture(scope="module")
+def hostile_markup(tmp_path_factory):
+    """The hostile chapter built strictly in every format: {builder: (process, outdir)}."""
+    base = tmp_path_factory.mktemp("hostile-markup")
+    return {b: (sphinx_build(b, base / b, srcdir=ROOTS / "test-hostile-markup",
+                             confdir=ROOTS / "test-hostile-markup", env=EPOCH), base / b)
+            for b in FORMATS}
+
+
+@pytest.mark.parametrize("builder", FORMATS)
+def test_hostile_markup_fails_the_strict_build_with_messages(hostile_markup, builder):
+    proc, _ = hostile_markup[builder]
+    assert proc.returncode != 0
+    log = proc.stderr
+    assert re.search(r'chapters/evil\.md:\d+: WARNING: "raw" directive disabled', log), log
+    assert log.count('"raw" directive disabled') >= 2, log         # MyST's and rST's
+    for target in ("javascript:alert('rst-link')", "javascript:alert('image-target')"):
+        assert (f"WARNING: link to {target!r} refused: only web (https://), mail (mailto:) and "
+                "phone (tel:) addresses may be linked") in log, log
+    assert "Traceback" not in log
+
+
+@pytest.mark.parametrize("builder", FORMATS)
+def test_hostile_markup_never_reaches_the_output(hostile_markup, builder):
+    _, outdir = hostile_markup[builder]
+    pages = _markup_documents(outdir, builder)
+    chapter = [page for _, page in pages if "A div." in page.get_text()]
+    assert chapter, [name for name, _ in pages]
+    assert [h for name, page in pages for h in _harm(name, page)] == []
+    # Escaped, the markup is shown as the words the writer typed: nothing is lost.
+    text = chapter[0].get_text(" ")
+    assert "<script>alert(" in text and "onclick=" in text
+    assert "A dot" in str(chapter[0])           # the picture stays, its link does not
+    if builder == "handout":
+        pdfs = list(Path(outdir).glob("*.pdf"))
+        assert pdfs and all(_pdf_harm(pdf) == [] for pdf in pdfs)
+
+
+def test_harm_finder_sees_a_script_link():
+    """The checks above can fail: a page with a javascript: link is caught."""
+    page = BeautifulSoup('<p><a href=" javascript:alert(1)">x</a><b onclick="f()">y</b>'
+                         '<script>alert(2)</script></p>', "lxml")
+    assert len(_harm("page", page)) == 3
+
+
+# -- hostile files -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_files(tmp_path_factory):
+    base = tmp_path_factory.mktemp("hostile-files")
+    src = copy_book(base / "book", ROOTS / "test-hostile-files")
+    outside = base / "outside"
+    outside.mkdir()
+    segno.make("secret").save(str(outside / "secret.png"), scale=4)
+    (src / "chapters" / "linked.png").symlink_to(outside / "secret.png")
+    proc = sphinx_build("handout", base / "out", srcdir=src, confdir=src, env=EPOCH)
+    return proc, base / "out", outside / "secret.png"
+
+
+def test_pictures_outside_the_book_are_refused(hostile_files):
+    proc, outdir, secret = hostile_files
+    log = proc.stderr
+    assert proc.returncode != 0
+    assert re.search(r"reach-out\.md:\d+: WARNING: image '\.\./\.\./outside/secret\.png' refused: "
+                     r"it lies outside the book's source folder", log), log
+    assert re.search(r"reach-out\.md:\d+: WARNING: image 'linked\.png' refused: it lies outside "
+                     r"the book's source folder \(" + re.escape(str(secret)) + r"\)", log), log
+    secret_bytes = secret.read_bytes()
+    copies = [p for p in outdir.rglob("*") if p.is_file() and p.read_bytes() == secret_bytes]
+    assert copies == []
+    assert "Traceback" not in log
+
+
+def test_pdf_never_reads_outside_files_or_the_network(hostile_files):
+    proc, outdir, _ = hostile_files
+    log = proc.stderr
+    assert ("WARNING: refused to read /etc/hostname: it is outside the book's source and build "
+            "folders") in log, log
+    for url in ("http://127.0.0.1:9/tracker.png", "https://example.org/tracker.png"):
+        assert f"WARNING: refused to fetch {url}: the PDF never reads from the network" in log
+    assert "Failed to load image" not in log          # one plain message each, not two
+    assert_nothing_half_written(outdir)
+
+
+# -- the renderer's fetcher and time limit, directly ---------------------------------------
+
+@pytest.fixture
+def sandbox(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "inside.css").write_text("p { color: black; }", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.css").write_text("p { color: red; }", encoding="utf-8")
+    (book / "link.css").symlink_to(outside / "secret.css")
+    refused = []
+    return book, outside, render.make_fetcher([book], refused.append), refused
+
+
+@pytest.mark.parametrize("address", [
+    "{outside}/secret.css",
+    "{book}/../outside/secret.css",
+    "{book}/%2E%2E/outside/secret.css",
+    "{book}/link.css",
+])
+def test_fetcher_refuses_files_outside_the_allowed_folders(sandbox, address):
+    book, outside, fetcher, refused = sandbox
+    url = "file://" + address.format(book=book, outside=outside)
+    with pytest.raises(render.RefusedResource, match=r"outside the book's source and build"):
+        fetcher.fetch(url)
+    assert refused and str(outside / "secret.css") in refused[0]
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x.css", "https://example.org/x.css",
+                                 "ftp://example.org/x.css", "file://evil.example.org/etc/passwd"])
+def test_fetcher_refuses_the_network(sandbox, url):
+    _, _, fetcher, refused = sandbox
+    with pytest.raises(render.RefusedResource, match="refused to"):
+        fetcher.fetch(url)
+    assert url in refused[0]
+
+
+def test_fetcher_reads_files_inside_the_book(sandbox):
+    book, _, fetcher, refused = sandbox
+    response = fetcher.fetch((book / "inside.css").as_uri())
+    assert b"color: black" in response.read()
+    assert refused == []
+
+
+def test_a_render_that_runs_too_long_is_stopped(tmp_path):
+    rows = "".join(f"<tr><td>row {i}</td><td>{'word ' * 30}</td></tr>" for i in range(4000))
+    target = tmp_path / "long.pdf"
+    with pytest.raises(render.RenderTimeout,
+                       match=r"rendering long\.pdf took longer than 0\.05 s and was stopped: "
+                             r"look for a very long table"):
+        render.render_pdf(f"<table>{rows}</table>", target, base_url=tmp_path.as_uri() + "/",
+                          allowed_roots=[tmp_path], timeout=0.05)
+    assert list(tmp_path.iterdir()) == []              # no PDF, no temporary file
