@@ -162,7 +162,7 @@ const visible = (el) => {
 const describe = (el) => {
   const id = el.id ? '#' + el.id : '';
   const cls = el.classList.length ? '.' + [...el.classList].slice(0, 2).join('.') : '';
-  return el.tagName.toLowerCase() + id + cls + ' "' + (el.textContent || '').trim().slice(0, 40) + '"';
+  return el.tagName.toLowerCase() + id + cls + ' "' + (el.textContent || '').replace(/\s+/g, ' ').trim().slice(0, 40) + '"';
 };
 """
 
@@ -351,7 +351,7 @@ def _keyboard_checks(page, where):
                                                    "main content"))
     page.evaluate("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0)")
     page.evaluate("() => { const b = document.body; b.tabIndex = -1; b.focus(); b.removeAttribute('tabindex'); }")
-    reached, first = set(), None
+    reached, first, last = set(), None, None
     for _ in range(len(controls) + 20):
         page.keyboard.press("Tab")
         info = page.evaluate(_JS_FOCUSED)
@@ -360,6 +360,10 @@ def _keyboard_checks(page, where):
         key = info["id"] if info["id"] is not None else info["what"]
         if key == first:
             break
+        if key == last:
+            out.append(finding("keyboard", where, f"keyboard trap: Tab stays on {info['what']}"))
+            break
+        last = key
         first = first if first is not None else key
         if info["id"] is not None:
             reached.add(int(info["id"]))

@@ -1,0 +1,119 @@
+"""The e-book's accessibility: our structure check, EPUBCheck and Ace by DAISY each catch
+the faults of a broken e-book, and the book passes all three."""
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+import epubread
+from conftest import sphinx_build
+from patientpress import a11y
+from patientpress.epub import add_aria
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "roots" / "test-a11y-epub-broken"
+
+DOC = b"""<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">
+<body><h1>Title</h1><h2>Part</h2>
+<p class="caption" role="heading">Contents</p>
+<p>Text<a epub:type="noteref" href="#n1">1</a></p>
+<aside epub:type="footnote" id="n1">A note.</aside>
+</body></html>"""
+
+
+@pytest.mark.a11y
+def test_document_check_finds_language_heading_and_role_faults():
+    found = a11y.document_findings("ch.xhtml", etree.fromstring(DOC), "en")
+    assert [f["message"] for f in found] == [
+        "<html> lacks lang and xml:lang (both should be 'en')",
+        "role=\"heading\" without aria-level: 'Contents'",
+        '<a epub:type="noteref"> needs role="doc-noteref"',
+        '<aside epub:type="footnote"> needs role="doc-footnote"',
+    ]
+
+
+@pytest.mark.a11y
+def test_builder_post_processing_adds_roles_and_levels():
+    root = etree.fromstring(DOC)
+    assert add_aria(root) is True
+    root.set("lang", "en")
+    root.set(a11y.XML_LANG, "en")
+    assert a11y.document_findings("ch.xhtml", root, "en") == []
+    assert root.find(".//{*}p[@role='heading']").get("aria-level") == "2"
+    assert add_aria(root) is False  # a second pass changes nothing
+
+
+@pytest.fixture(scope="module")
+def broken_epub(tmp_path_factory):
+    outdir = tmp_path_factory.mktemp("a11y-epub-broken") / "epub"
+    proc = sphinx_build("epub", outdir, srcdir=BROKEN, confdir=BROKEN)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return epubread.find(outdir)
+
+
+def messages(findings, check):
+    return [f"{f['where']}: {f['message']}" for f in findings if f["check"] == check]
+
+
+@pytest.mark.a11y
+def test_structure_check_catches_the_broken_book(broken_epub):
+    found = a11y.epub_findings(broken_epub)
+    assert messages(found, "metadata") == ["content.opf: no schema:accessibilityHazard"]
+    assert messages(found, "headings") == [
+        "chapter.xhtml: heading level skipped: h4 'A heading two levels too deep' follows h2"]
+    assert "chapter.xhtml: heading h2 'A section' is missing from the navigation document " \
+           "(raise epub_tocdepth?)" in messages(found, "nav")
+    assert not messages(found, "language") and not messages(found, "epub-type-role")
+
+
+@pytest.mark.slow
+@pytest.mark.a11y
+def test_epubcheck_catches_the_broken_book(broken_epub):
+    found = messages(a11y.epubcheck_findings(broken_epub), "epubcheck")
+    assert len(found) == 1 and "ERROR NCX-001" in found[0], found
+
+
+@pytest.mark.slow
+@pytest.mark.a11y
+def test_ace_catches_the_broken_book(broken_epub):
+    report_dir = broken_epub.parent.parent / "a11y"
+    found = messages(a11y.run_ace(broken_epub, report_dir), "ace")
+    assert any(m.startswith("content.opf: metadata-accessibilityhazard (serious)") for m in found), found
+    assert any(m.startswith("chapter.xhtml: heading-order") for m in found), found
+    assert (report_dir / "ace" / "report.json").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.a11y
+@pytest.mark.book
+def test_book_metadata_language_and_nav(built_epub):
+    epub = epubread.find(built_epub)
+    assert a11y.epub_findings(epub) == []
+    package = epubread.package(epub)
+    conforms = a11y._meta(package, "dcterms:conformsTo")
+    assert [m.text for m in conforms] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
+    certifier = a11y._meta(package, "a11y:certifiedBy")
+    assert [m.get("refines") for m in certifier] == ["#" + conforms[0].get("id")]
+    features = {m.text for m in a11y._meta(package, "schema:accessibilityFeature")}
+    assert a11y.REQUIRED_FEATURES <= features
+    with zipfile.ZipFile(epub) as z:
+        nav = etree.fromstring(z.read("nav.xhtml"))
+    assert nav.find(".//{*}nav").get("role") == "doc-toc"
+    # the opening page's own sections are in the navigation document, after its title
+    hrefs = [a.get("href") for a in nav.iterfind(".//{*}a")]
+    assert hrefs[0] == "index.xhtml" and hrefs[1].startswith("index.xhtml#")
+
+
+@pytest.mark.slow
+@pytest.mark.a11y
+@pytest.mark.book
+def test_book_passes_epubcheck_and_ace(built_epub):
+    epub = epubread.find(built_epub)
+    report_dir = built_epub.parent / "a11y"
+    found = a11y.audit_epub(epub, report_dir)
+    assert found == [], "\n".join(f"{f['check']}: {f['where']}: {f['message']}" for f in found)
+    assert (report_dir / "ace" / "report.json").is_file()
+    assert (report_dir / "epub-findings.json").is_file()
