@@ -224,12 +224,11 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         return ctx
 
     def _back_links(self, product, base):
-        """Where the back page sends the reader: the questions checklist and the sources,
-        as a page of this document when it holds them, else as their online address."""
+        """Where the back page sends the reader: the questions checklist, as a page of this
+        document when it holds it, else as its online address."""
         links = {}
         targets = getattr(self, "_targets", {}) if product["kind"] == "book" else {}
-        for key, doc in (("questions", self.config.handout_questions_doc),
-                         ("sources", self.config.handout_sources_doc)):
+        for key, doc in (("questions", self.config.handout_questions_doc),):
             if not doc or doc not in self.env.all_docs:
                 continue
             title = self.env.titles[doc].astext()
@@ -344,9 +343,8 @@ def setup(app):
                          types=(list, tuple))
     app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
     app.add_config_value("handout_timeout", 300, "env", types=(int,))
-    # The back page points to these pages (empty: no pointer).
+    # The back page points to this page, the questions checklist (empty: no pointer).
     app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
-    app.add_config_value("handout_sources_doc", "sources", "env", types=(str,))
     app.connect("config-inited", _check_config)
 
 
