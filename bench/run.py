@@ -111,6 +111,9 @@ class Task:
         return statistics.median(s.steps[name] for s in self.samples)
 
 
+LOADS = []  # the 1-minute load average, sampled before every job
+
+
 def round_robin(tasks, env, logdir, progress):
     """Run the tasks in turns: in run i every task still due runs once, starting one
     further along each time. Warm-up runs are not kept."""
@@ -120,6 +123,7 @@ def round_robin(tasks, env, logdir, progress):
         for task in order:
             if task.skipped or i >= task.warmup + task.runs:
                 continue
+            LOADS.append(os.getloadavg()[0])
             sample = task.run(i, env, logdir)
             if i >= task.warmup:
                 task.samples.append(sample)
@@ -191,9 +195,10 @@ def nav_check(html_dir, epub_dir, new_title, old_title):
             if old_title in texts or new_title not in texts:
                 epub_stale.append(name)
     if stale or missing or epub_stale:
-        return (f"STALE: old title in the navigation of {len(stale)} of {pages} pages "
-                f"({', '.join(stale[:3])}{'...' if len(stale) > 3 else ''}), new title "
-                f"missing from {len(missing)}; EPUB {', '.join(epub_stale) or 'up to date'}")
+        return (f"STALE: the navigation of {len(missing)} of {pages} pages lacks the new "
+                f"title ({', '.join(missing[:3])}{'...' if len(missing) > 3 else ''}), "
+                f"{len(stale)} show the previous one; EPUB navigation "
+                f"{'stale: ' + ', '.join(epub_stale) if epub_stale else 'up to date'}")
     return ""
 
 
@@ -600,7 +605,10 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "",
         f"Written by `bench/run.py`{' --smoke' if args.smoke else ''} (`make bench`) on "
         f"{date}, {started.strftime('%H:%M')} UTC, in {elapsed / 60:.1f} minutes.",
-        f"Load average (1 min) before and after: {load[0]:.2f} and {load[1]:.2f}."
+        f"Load average (1 min) before and after: {load[0]:.2f} and {load[1]:.2f}; "
+        f"highest before a job: {max(LOADS, default=load[0]):.2f} on {os.cpu_count()} cores."
+        + (" Other processes shared the machine during the run: the figures are noisier "
+           "and slower than on an idle machine." if max(LOADS, default=0) > (os.cpu_count() or 1) else "")
         + (f" {args.note}" if args.note else ""),
         "",
         "## Headline (for the README)",
