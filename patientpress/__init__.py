@@ -17,13 +17,14 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, checks, epub, web
+    from . import builder, checks, epub, freshness, web
 
     app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
     builder.setup(app)
     epub.setup(app)
     web.setup(app)
     checks.setup(app)
+    freshness.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
