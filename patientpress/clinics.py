@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import booklet, qr, render
+from . import booklet, builder, qr, render
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
@@ -565,14 +565,18 @@ def render_job(job):
         roots.append(fallback_font().parent)
     pages = target.with_name(f".{target.stem}-pages.pdf") if kind == "booklet" else target
     try:
+        html = edition_html(_tree(rel), clinic)
         messages = render.render_pdf(
-            edition_html(_tree(rel), clinic), pages,
+            html, pages,
             # Every print document resolves its paths from the book's output folder.
             base_url=book.as_uri() + "/", allowed_roots=roots,
             stylesheets=stylesheets(clinic, kind), timeout=_BOOK["timeout"],
             location=str(clinic.path))
         if messages:
             return job, "the PDF renderer reported: " + "; ".join(dict.fromkeys(messages))
+        # The same PDF/UA finishing as the book's own handouts (running heads as artifacts,
+        # one annotation per link, link descriptions in words).
+        builder.finish_pdf(pages, html)
         if kind == "booklet":
             booklet.impose(pages, target, clinic.paper)
     except ClinicError as exc:

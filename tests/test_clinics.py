@@ -112,6 +112,30 @@ def test_edition_cover_and_back_page_carry_the_clinic(tmp_path, capsys, book):
     assert "Logo of Riverside Foot Clinic" in alts
 
 
+def test_edition_gets_the_handouts_pdf_ua_finishing(tmp_path, capsys, book):
+    # The same finishing as the book's own handout (see test_a11y_pdf.py): running heads
+    # are artifacts, one annotation per link, and links are described in words.
+    folder = folder_with(tmp_path, {"riverside.yaml": GOOD})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book",
+                          "booklet")
+    assert code == 0, stderr
+    edition = tmp_path / "out" / "riverside-foot-clinic"
+    handout = edition / "riverside-foot-clinic-handout.pdf"
+    assert pdfread.accessibility_problems(handout) == []
+    furniture = {text for _, _, text, is_artifact in pdfread.text_sizes(handout) if is_artifact}
+    assert "Page 2 of 5" in furniture and "Tiny Book" in furniture
+    with pikepdf.open(handout) as doc:
+        links = [(n, tuple(round(float(v)) for v in a.Rect), str(a.Contents))
+                 for n, p in enumerate(doc.pages) for a in p.get("/Annots", [])]
+    assert "Go to “Second Chapter Title”, page 4" in [words for _, _, words in links]
+    assert len(links) == len(set(links))
+    # A booklet loses its tags when imposed (pypdf keeps no structure tree), but its pages
+    # are finished first, so its links keep their descriptions.
+    with pikepdf.open(edition / "riverside-foot-clinic-booklet.pdf") as doc:
+        described = [str(a.Contents) for p in doc.pages for a in p.get("/Annots", [])]
+    assert described and all(d.startswith("Go to “") for d in described), described
+
+
 def _word_height(pdf, word):
     bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
