@@ -17,16 +17,20 @@ DOWNLOAD_DIR = "_downloads"
 
 
 def _downloads(app, docname):
+    """(path, label) of each download offered on ``docname``: the PDFs that
+    ``handout_products`` makes, then the e-book."""
     cfg = app.config
     base = cfg.handout_basename
-    items = [
-        (f"{base}.pdf", "Printable handout, whole guide (PDF)"),
-        (f"{base}-large-print.pdf", "Large-print edition (PDF, 18 point)"),
-        (f"{cfg.epub_basename}.epub", "E-book for reading apps (EPUB)"),
-    ]
-    if docname.startswith(cfg.handout_chapter_prefix):
+    products = cfg.handout_products
+    items = []
+    if "chapters" in products and docname.startswith(cfg.handout_chapter_prefix):
         name = Path(docname).name
-        items.insert(0, (f"chapters/{name}.pdf", "Printable handout of this chapter only (PDF)"))
+        items.append((f"chapters/{name}.pdf", "Printable handout of this chapter only (PDF)"))
+    if "book" in products:
+        items.append((f"{base}.pdf", "Printable handout, whole guide (PDF)"))
+    if "large-print" in products:
+        items.append((f"{base}-large-print.pdf", "Large-print edition (PDF, 18 point)"))
+    items.append((f"{cfg.epub_basename}.epub", "E-book for reading apps (EPUB)"))
     return items
 
 
