@@ -64,6 +64,8 @@ def slugify(text):
 
 
 def _section_title(section):
+    if section is None:   # an empty chapter: reported by checks.py, built without a title
+        return ""
     title = next(iter(section.findall(nodes.title)), None)
     return title.astext() if title is not None else ""
 
@@ -257,7 +259,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             wrapper = self._assemble(docname, wrapper)
             self._chapter_entries(wrapper)
             self._product = {"kind": "chapter", "docname": docname,
-                             "title": _section_title(next(iter(wrapper.findall(nodes.section)))),
+                             "title": (_section_title(next(iter(wrapper.findall(nodes.section)), None))
+                                       or docname),
                              "page": docname + ".html"}
             self.write_doc_serialized(docname, wrapper)
             self.write_doc(docname, wrapper)
@@ -283,29 +286,141 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         return sheets
 
     def render_products(self):
+        """Render every product's print document to PDF, in parallel worker processes.
+
+        A product whose inputs (its print document, the stylesheets, pictures and fonts
+        of the output folder, this package and the renderer) are unchanged since the
+        last build keeps its PDF: after editing one chapter, only the whole-book PDFs
+        and that chapter's handout are rendered again.
+        """
         base = self.config.handout_basename
         out = Path(self.outdir)
         root = self.config.root_doc
-        jobs = [(root, out / "index.html", out / f"{base}.pdf", False)]
+        # Largest first, so the workers finish together.
+        jobs = []
         if "large-print" in self.config.handout_products:
             jobs.append((root, out / "index.html", out / f"{base}-large-print.pdf", True))
+        jobs.append((root, out / "index.html", out / f"{base}.pdf", False))
         if "chapters" in self.config.handout_products:
             for docname in self.chapter_docnames():
                 jobs.append((docname, out / f"{docname}.html",
                              out / "chapters" / f"{Path(docname).name}.pdf", False))
-        roots = [self.srcdir, self.confdir / "_static", self.outdir]
+        roots = [str(p) for p in (self.srcdir, self.confdir / "_static", self.outdir)]
+        cache = RenderCache(out)
+        todo = []
         for docname, html_path, pdf_path, large in jobs:
-            logger.info("rendering %s", pdf_path.relative_to(out))
-            try:
-                render.render_pdf(
-                    html_path.read_text(encoding="utf-8"), pdf_path,
-                    base_url=out.as_uri() + "/", allowed_roots=roots,
-                    stylesheets=self._stylesheets(large), timeout=self.config.handout_timeout,
-                    location=docname)
-            except render.RenderTimeout as exc:
-                logger.error("%s", exc, type="handout", subtype="timeout")
-                raise
-            finish_pdf(pdf_path, html_path.read_text(encoding="utf-8"))
+            rel = pdf_path.relative_to(out).as_posix()
+            html_text = html_path.read_text(encoding="utf-8")
+            sheets = self._stylesheets(large)
+            key = cache.key(html_text, sheets)
+            if cache.fresh(rel, key):
+                logger.info("unchanged, kept: %s", rel)
+                continue
+            todo.append((rel, key, (html_text, str(pdf_path), out.as_uri() + "/", roots,
+                                    sheets, self.config.handout_timeout, docname)))
+        failure = None
+        for rel, key, (warnings, error) in _run_renders(todo, self.config.handout_workers):
+            for message, subtype, location in warnings:
+                render.log_warning(message, subtype, location)
+            if error is not None:
+                logger.error("%s", error, type="handout", subtype="timeout")
+                failure = failure or error
+                continue
+            logger.info("rendered %s", rel)
+            cache.record(rel, key)
+        cache.save()
+        if failure is not None:
+            raise failure
+
+
+class RenderCache:
+    """What each PDF of an output folder was rendered from (``.handout-renders.json``)."""
+
+    NAME = ".handout-renders.json"
+
+    def __init__(self, outdir):
+        import hashlib
+        import json
+
+        import pikepdf
+        import weasyprint
+
+        self.path = Path(outdir) / self.NAME
+        try:
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        shared = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".css", ".html")]
+        for folder in ("_static", "_images"):
+            shared += sorted(p for p in (Path(outdir) / folder).rglob("*") if p.is_file())
+        for path in shared:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(f"{weasyprint.__version__} {pikepdf.__version__} "
+                      f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+        self.shared = digest.hexdigest()
+        self.outdir = Path(outdir)
+
+    def key(self, html_text, stylesheets):
+        import hashlib
+
+        digest = hashlib.sha256(self.shared.encode())
+        for part in (html_text, *stylesheets):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def fresh(self, rel, key):
+        return self.entries.get(rel) == key and (self.outdir / rel).is_file()
+
+    def record(self, rel, key):
+        self.entries[rel] = key
+
+    def save(self):
+        import json
+
+        text = json.dumps(self.entries, indent=1, sort_keys=True)
+        render.atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+
+def _render_one(job):
+    """Render and finish one PDF; return (warnings, error) — run in a worker process."""
+    html_text, pdf_path, base_url, roots, sheets, timeout, location = job
+    warnings = []
+    try:
+        render.render_pdf(html_text, pdf_path, base_url=base_url,
+                          allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
+                          timeout=timeout, location=location,
+                          warn=lambda message, subtype: warnings.append(
+                              (message, subtype, location)))
+    except render.RenderTimeout as exc:
+        return warnings, exc
+    finish_pdf(pdf_path, html_text)
+    return warnings, None
+
+
+def _run_renders(todo, workers):
+    """Yield (rel, key, (warnings, error)) for each job, in the jobs' order.
+
+    With more than one job and core, the jobs run in forked worker processes (WeasyPrint is
+    imported first, so every worker has it); their warnings come back with the result and
+    are logged here, where a strict build counts them.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import weasyprint  # noqa: F401 - imported once, before the workers fork
+
+    workers = min(len(todo), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        for rel, key, job in todo:
+            yield rel, key, _render_one(job)
+        return
+    with ProcessPoolExecutor(max_workers=workers,
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [(rel, key, pool.submit(_render_one, job)) for rel, key, job in todo]
+        for rel, key, future in futures:
+            yield rel, key, future.result()
 
 
 def _ancestors(node, stop):
@@ -343,6 +458,8 @@ def setup(app):
                          types=(list, tuple))
     app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
     app.add_config_value("handout_timeout", 300, "env", types=(int,))
+    # Worker processes that render the PDFs side by side: 0 is one per core, 1 is none.
+    app.add_config_value("handout_workers", 0, "", types=(int,))
     # The back page points to this page, the questions checklist (empty: no pointer).
     app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
     app.connect("config-inited", _check_config)

@@ -2,41 +2,53 @@
 
 Sphinx's incremental HTML build rewrites only the pages whose source changed. When a
 document's title changes, or a document is added or removed, the navigation of every
-other page (sidebar, previous/next links) names the old set of titles. This notes each
-document's title before the changed sources are read (``env-get-outdated``) and, when a title or the set of
-documents changed, returns every document from ``env-get-updated``: every page is then
-rewritten from the pickled doctrees, without reading any source again.
+other page (sidebar, previous/next links) still names the old titles. The website's
+output folder keeps the titles its pages were written with (``.patientpress-titles.json``,
+saved when a build succeeds); when the titles now differ, ``env-get-updated`` returns
+every document and every page is rewritten from the pickled doctrees, without reading any
+source again. Kept with the pages, not in the environment, so it stays true when the
+builders share one doctree folder or a failed build's pages were thrown away.
 """
+
+import json
+from pathlib import Path
 
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
 
+RECORD = ".patientpress-titles.json"
+BUILDERS = ("html", "dirhtml")   # the builders that write only the changed pages
+
 
 def _titles(env):
-    return {docname: title.astext() for docname, title in env.titles.items()}
-
-
-def note_titles(app, env, added, changed, removed):
-    # Before removed documents are purged and changed ones read again.
-    env.patientpress_titles_before = _titles(env)
-    return []
+    return {docname: env.titles[docname].astext() for docname in sorted(env.found_docs)
+            if docname in env.titles}
 
 
 def pages_to_rewrite(app, env):
-    before = env.__dict__.pop("patientpress_titles_before", None)
-    if before is None:
+    if app.builder.name not in BUILDERS:
         return []
-    after = _titles(env)
-    if before == after or not before:
-        return []   # nothing renamed, or a first build: every page is written anyway
-    changed = sorted(set(before) ^ set(after)
-                     | {d for d in set(before) & set(after) if before[d] != after[d]})
+    try:
+        written = json.loads((Path(app.outdir) / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []   # a first build writes every page anyway
+    now = _titles(env)
+    if written == now:
+        return []
+    changed = sorted(set(written) ^ set(now)
+                     | {d for d in set(written) & set(now) if written[d] != now[d]})
     logger.info("titles or documents changed (%s): rewriting every page's navigation",
                 ", ".join(changed))
     return sorted(env.found_docs)
 
 
+def record_titles(app, exception):
+    if exception is None and app.builder.name in BUILDERS:
+        (Path(app.outdir) / RECORD).write_text(
+            json.dumps(_titles(app.env), indent=1, sort_keys=True), encoding="utf-8")
+
+
 def setup(app):
-    app.connect("env-get-outdated", note_titles)
     app.connect("env-get-updated", pages_to_rewrite)
+    app.connect("build-finished", record_titles)

@@ -69,11 +69,11 @@ def make_fetcher(allowed_roots, on_refuse):
 
 
 class _Bridge(pylogging.Handler):
-    """Forward WeasyPrint's warnings and errors to Sphinx's logger."""
+    """Forward WeasyPrint's warnings and errors to ``warn`` (Sphinx's logger by default)."""
 
-    def __init__(self, location):
+    def __init__(self, warn):
         super().__init__(level=pylogging.WARNING)
-        self.location = location
+        self.warn = warn
         self.messages = []
 
     def emit(self, record):
@@ -81,14 +81,13 @@ class _Bridge(pylogging.Handler):
         if "RefusedResource" in message:
             return  # reported once, by the fetcher, in plain words
         self.messages.append(message)
-        logger.warning("WeasyPrint: %s", message, type="handout", subtype="weasyprint",
-                       location=self.location)
+        self.warn(f"WeasyPrint: {message}", "weasyprint")
 
 
 @contextlib.contextmanager
-def _bridged(location):
+def _bridged(warn):
     wlog = pylogging.getLogger("weasyprint")
-    bridge = _Bridge(location)
+    bridge = _Bridge(warn)
     old_propagate = wlog.propagate
     wlog.addHandler(bridge)
     wlog.propagate = False  # one message, through Sphinx, not twice
@@ -97,6 +96,11 @@ def _bridged(location):
     finally:
         wlog.removeHandler(bridge)
         wlog.propagate = old_propagate
+
+
+def log_warning(message, subtype, location):
+    """Report a render problem through Sphinx's log (a strict build then fails)."""
+    logger.warning("%s", message, type="handout", subtype=subtype, location=location)
 
 
 @contextlib.contextmanager
@@ -143,25 +147,28 @@ def atomic_write(path, write):
 
 
 def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), timeout=300,
-               location=None, variant="pdf/ua-1"):
+               location=None, variant="pdf/ua-1", warn=None):
     """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
 
     Raises :class:`RenderTimeout` when the render runs too long. WeasyPrint's own
-    warnings (missing image, refused resource, bad CSS) go to Sphinx's log.
+    warnings (missing image, refused resource, bad CSS) go to ``warn(message, subtype)``,
+    by default Sphinx's log; a worker process passes its own and reports them back.
     """
     import weasyprint
 
     what = Path(pdf_path).name
+    if warn is None:
+        def warn(message, subtype):
+            log_warning(message, subtype, location or what)
     refused = []
 
     def refuse(reason):
         if reason not in refused:
             refused.append(reason)
-            logger.warning("%s", reason, type="handout", subtype="sandbox",
-                           location=location or what)
+            warn(reason, "sandbox")
 
     fetcher = make_fetcher(allowed_roots, refuse)
-    with _bridged(location or what) as bridge, _deadline(timeout, what):
+    with _bridged(warn) as bridge, _deadline(timeout, what):
         document = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]

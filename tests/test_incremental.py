@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
+import pdfread
 from conftest import ROOT, sphinx_build
 
 OLD, NEW = "First Chapter Title", "Renamed First Chapter"
@@ -64,3 +65,52 @@ def test_an_edit_that_keeps_the_titles_rewrites_only_its_page(tmp_path):
     assert "rewriting every page's navigation" not in proc.stdout
     assert "Words of chapter one" in (out / "chapters" / "01-first.html").read_text()
     assert second.stat().st_mtime_ns == was
+
+
+def pdf_times(out):
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+
+def test_the_handout_renders_again_only_the_pdfs_whose_text_changed(tmp_path):
+    src, out = copy_book(tmp_path), tmp_path / "handout"
+    build("handout", src, out, "-D", "handout_products=book,chapters,large-print")
+    first = pdf_times(out)
+    assert set(first) == {"tiny-book.pdf", "tiny-book-large-print.pdf",
+                          "chapters/01-first.pdf", "chapters/02-second.pdf"}
+
+    edit(src / "chapters" / "01-first.md", "Text of the first chapter", "Words of chapter one")
+    proc = build("handout", src, out, "-D", "handout_products=book,chapters,large-print")
+    again = pdf_times(out)
+    assert [rel for rel in first if again[rel] == first[rel]] == ["chapters/02-second.pdf"]
+    assert "unchanged, kept: chapters/02-second.pdf" in proc.stdout
+    for rel in ("tiny-book.pdf", "tiny-book-large-print.pdf", "chapters/01-first.pdf"):
+        words = " ".join(pdfread.text(out / rel).split())
+        assert "Words of chapter one" in words and "Text of the first chapter" not in words, rel
+
+
+def test_a_missing_pdf_or_another_paper_size_is_rendered_again(tmp_path):
+    src, out = copy_book(tmp_path), tmp_path / "handout"
+    build("handout", src, out, "-D", "handout_products=book,chapters")
+    first = pdf_times(out)
+    (out / "chapters" / "02-second.pdf").unlink()
+    build("handout", src, out, "-D", "handout_products=book,chapters")
+    again = pdf_times(out)
+    assert [rel for rel in first if again[rel] != first[rel]] == ["chapters/02-second.pdf"]
+
+    build("handout", src, out, "-D", "handout_products=book,chapters", "-D", "handout_paper=a4")
+    a4 = pdf_times(out)
+    assert all(a4[rel] != again[rel] for rel in first), (again, a4)
+    assert [round(x) for x in pdfread.info(out / "tiny-book.pdf")["mediabox"]] == [0, 0, 595, 842]
+
+
+def test_titles_stay_fresh_when_the_builders_share_one_doctree_folder(tmp_path):
+    """The e-book build reads the edit first; the website still rewrites every page."""
+    src, shared = copy_book(tmp_path), str(tmp_path / "doctrees")
+    quiet = ("-D", "suppress_warnings=patientpress.download", "-d", shared)
+    build("epub", src, tmp_path / "epub", *quiet)
+    build("html", src, tmp_path / "html", *quiet)
+    edit(src / "chapters" / "01-first.md", OLD, NEW)
+    build("epub", src, tmp_path / "epub", *quiet)
+    proc = build("html", src, tmp_path / "html", *quiet)
+    second = (tmp_path / "html" / "chapters" / "02-second.html").read_text(encoding="utf-8")
+    assert NEW in second and OLD not in second
