@@ -2,6 +2,7 @@
 # patientpress is importable: tests/conftest.py puts the repository on sys.path.
 project = "Tiny Book"
 author = "Test Writers"
+copyright = "2026, Test Writers"
 version = release = "1.0"
 language = "en"
 extensions = ["myst_parser", "patientpress"]
