@@ -86,6 +86,8 @@ epub_identifier = epub_uid
 epub_scheme = ""
 epub_publisher = author
 epub_show_urls = "footnote"  # readers of an e-book cannot hover a link
+# Every heading, however deep, is in the navigation document (the a11y check requires it).
+epub_tocdepth = 6
 epub_exclude_files = ["search.html"]
 
 # -- PDF handout -------------------------------------------------------------
