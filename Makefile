@@ -16,8 +16,14 @@ STRICT         = -n -W --keep-going
 # Dates in the outputs come from the last commit, so a rebuild is byte-identical.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
 
-SPHINX_ARGS    = $(STRICT) -c . $(SPHINXOPTS)
+# The paper size goes to every builder: with the same settings they share one doctree
+# folder, so the sources are read once for all three formats.
+SPHINX_ARGS    = $(STRICT) -c . -D handout_paper=$(PAPER) $(SPHINXOPTS)
 STAMP          = $(VENV)/.installed
+# scripts/build swaps an output folder in only when its build succeeded; several formats
+# separated by --next are built in one process (Python and the extensions load once).
+BUILD          = $(PYTHON) scripts/build
+job            = $(BUILDDIR)/$(1) -b $(2) $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees $(SOURCEDIR)
 
 .DEFAULT_GOAL := all
 
@@ -34,19 +40,20 @@ $(STAMP): requirements.txt scripts/ensure-system-packages
 
 venv: $(STAMP)  ## create or refresh the virtual environment
 
-all: epub pdf html  ## the website, the e-book and the PDF handouts
+all: $(STAMP)  ## the website, the e-book and the PDF handouts
+	$(BUILD) $(call job,epub,epub) --next $(call job,handout,handout) --next $(call job,html,html)
 	@echo "Website:  $(BUILDDIR)/html/index.html"
 	@echo "E-book:   $(BUILDDIR)/epub/*.epub"
 	@echo "Handouts: $(BUILDDIR)/handout/*.pdf and $(BUILDDIR)/handout/chapters/*.pdf"
 
 html: $(STAMP) epub pdf  ## the website (links to the PDF and EPUB downloads)
-	$(SPHINXBUILD) -b html $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/html $(SOURCEDIR) $(BUILDDIR)/html
+	$(BUILD) $(call job,html,html)
 
 epub: $(STAMP)  ## the e-book
-	$(SPHINXBUILD) -b epub $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/epub $(SOURCEDIR) $(BUILDDIR)/epub
+	$(BUILD) $(call job,epub,epub)
 
 pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
-	$(SPHINXBUILD) -b handout $(SPHINX_ARGS) -D handout_paper=$(PAPER) -d $(BUILDDIR)/doctrees/handout $(SOURCEDIR) $(BUILDDIR)/handout
+	$(BUILD) $(call job,handout,handout)
 
 handout: pdf
 

@@ -195,3 +195,40 @@ def test_failed_build_keeps_the_previous_output_whole(tmp_path):
     after = {p.relative_to(outdir): p.read_bytes() for p in outdir.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in outdir.parent.iterdir()) == [".doctrees", "handout"]
+
+
+def test_several_formats_in_one_run_stop_at_the_first_failure(tmp_path):
+    """scripts/build A ... --next B ...: each format swapped in on its own success."""
+    src = copy_book(tmp_path / "src")
+    build = tmp_path / "_build"
+    common = ["-n", "-W", "--keep-going", "-q", "-d", str(build / ".doctrees"), "-c", str(src),
+              "-D", "handout_products=book"]
+
+    def run():
+        cmd = [sys.executable, str(ROOT / "scripts" / "build"),
+               str(build / "epub"), "-b", "epub", *common, str(src), "--next",
+               str(build / "handout"), "-b", "handout", *common, str(src), "--next",
+               str(build / "html"), "-b", "html", *common,
+               "-D", "suppress_warnings=patientpress.download", str(src)]
+        return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **EPOCH})
+
+    proc = run()
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("build: finished, output in") == 3
+    assert list((build / "epub").glob("*.epub")) and list((build / "handout").glob("*.pdf"))
+    assert (build / "html" / "index.html").is_file()
+
+    broken_xref(src)
+    proc = run()
+    assert proc.returncode != 0
+    assert f"{build / 'epub'} was left as it was" in proc.stderr
+    assert "output in" not in proc.stdout   # the handout and the website were not attempted
+    assert sorted(p.name for p in build.iterdir()) == [".doctrees", "epub", "handout", "html"]
+
+
+def test_build_with_a_dangling_next_says_how_to_call_it(tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build"),
+                           str(tmp_path / "out"), "-b", "html", "docs", "--next"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "every --next needs an output folder and sphinx-build arguments" in proc.stderr
