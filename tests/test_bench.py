@@ -70,6 +70,7 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
 
     rows = {r[0]: r for r in _table_rows(text, "## The book (tests/roots/test-book)")}
     expected = ["this pipeline: EPUB + PDF handouts + website, clean",
+                "this pipeline: EPUB + one PDF (whole book) + website, clean",
                 "this pipeline: PDF handouts alone, clean",
                 "this pipeline: one PDF (whole book), clean",
                 "this pipeline: all three after editing one chapter (title + text)",
@@ -82,15 +83,15 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
         assert _seconds(row[1]) > 0 and _seconds(row[3]) > 0, row
         assert re.fullmatch(r"\d+ MiB", row[4]) and int(row[4].split()[0]) > 0, row
         assert row[5] == "1", row
-    # Our strict builds of the tiny book pass; only the stale-title check may speak.
-    for label in expected[:3]:
+    # Our strict builds of the tiny book pass, and no page keeps a title after the edit.
+    for label in expected[:5]:
         assert rows[label][7] == "ok", rows[label]
     ours_all = rows[expected[0]][6]
     assert re.fullmatch(r"epub [\d.]+ s, handout [\d.]+ s, html [\d.]+ s", ours_all)
 
     # Each of ours as a ratio to each peer: wall · CPU · memory.
     ratios = _table_rows(text, "## The book (tests/roots/test-book)", nth=1)
-    assert [r[0] for r in ratios] == expected[:4]
+    assert [r[0] for r in ratios] == expected[:5]
     assert all(re.fullmatch(r"[\d.]+× · [\d.]+× · [\d.]+×", c) for r in ratios for c in r[1:])
 
     clinics = _table_rows(text, "## Clinic editions")
@@ -99,6 +100,6 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
     assert all(_seconds(r[1]) > 0 for r in clinics)
 
     targets = _table_rows(text, "## The targets of issue 9")
-    assert len(targets) == 11
+    assert len(targets) == 13
     assert all(r[3] in ("met", "MISSED") for r in targets), targets
     assert all(re.match(r"-?\d+\.\d\d \(", r[1]) for r in targets), targets
