@@ -18,16 +18,12 @@ import pytest
 from conftest import ROOT, sphinx_build
 
 BOOK = ROOT / "tests" / "roots" / "test-book"
-# The tiny book has no copyright, which the EPUB builder warns about.
-EXTRA_CONF = '\ncopyright = "2026, Test Writers"\n'
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 
 
 def copy_book(dest, source=BOOK):
     """A private, writable copy of a test root, ready to break."""
     shutil.copytree(source, dest)
-    with (Path(dest) / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write(EXTRA_CONF)
     return Path(dest)
 
 
