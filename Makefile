@@ -60,8 +60,10 @@ handout: pdf
 clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/
 	$(PYTHON) -m patientpress.clinics clinics/ --book $(BUILDDIR)/handout --out $(BUILDDIR)/clinics
 
-a11y: $(STAMP) all  ## accessibility checks of all three formats; reports in _build/a11y
-	$(PYTHON) -m pytest tests -m a11y -p no:cacheprovider -q
+a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build/a11y
+	@scripts/ensure-system-packages test
+	$(PYTHON) -m patientpress.a11y $(BUILDDIR)
+	$(PYTHON) -m pytest tests -m "a11y and not book" -p no:cacheprovider -q
 
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)
 	@scripts/ensure-system-packages test

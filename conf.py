@@ -96,3 +96,8 @@ epub_exclude_files = ["search.html"]
 handout_basename = "handout"
 handout_subtitle = subtitle
 handout_review_date = "November 2026"
+# The back page's caution for this book's subject (after "not medical advice").
+handout_back_notice = (
+    "Stem cell treatments for nerve damage are still being tested. The safe way to try "
+    "one is a regulated clinical trial. Ask your doctor to help you check any trial or "
+    "clinic.")

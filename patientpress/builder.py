@@ -213,6 +213,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_back=self._back_links(product, base),
             handout_subtitle=cfg.handout_subtitle,
             handout_review_date=cfg.handout_review_date,
+            handout_back_notice=cfg.handout_back_notice,
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",
@@ -450,6 +451,8 @@ def setup(app):
     app.add_builder(HandoutBuilder)
     app.add_config_value("handout_basename", lambda c: slugify(c.project), "env", types=(str,))
     app.add_config_value("handout_subtitle", "", "env", types=(str,))
+    # The book's own caution on the back page, after the general "not medical advice" one.
+    app.add_config_value("handout_back_notice", "", "env", types=(str,))
     app.add_config_value("handout_review_date", "", "env", types=(str,))
     # Letter for the en_US default; a4 is one -D (or make PAPER=a4) away.
     app.add_config_value("handout_paper", "letter", "env", types=(str,))

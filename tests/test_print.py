@@ -137,6 +137,7 @@ def test_back_page_points_to_the_questions_and_the_online_edition(printed):
     back = back.replace("/ ", "/")   # an address wraps only after a slash
     assert f"Questions to Ask, page {pages['Questions to Ask']}" in back
     assert "not medical advice" in back and "print-test.example.org/en/latest/" in back
+    assert "Bring this page to every visit." in back   # handout_back_notice from conf.py
     chapter = " ".join(pdfread.text(printed / "chapters" / "02-long.pdf").split())
     assert ONLINE + "questions.html" in chapter.replace("/ ", "/")
 

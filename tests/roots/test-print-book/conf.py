@@ -13,3 +13,4 @@ epub_identifier = epub_uid
 handout_subtitle = "A book that exercises the print theme"
 handout_review_date = "November 2026"
 handout_online_url = "https://print-test.example.org/en/latest/"
+handout_back_notice = "Bring this page to every visit."
