@@ -343,8 +343,7 @@ class RenderCache:
         import hashlib
         import json
 
-        import pikepdf
-        import weasyprint
+        from importlib.metadata import version
 
         self.path = Path(outdir) / self.NAME
         try:
@@ -358,7 +357,7 @@ class RenderCache:
             shared += sorted(p for p in (Path(outdir) / folder).rglob("*") if p.is_file())
         for path in shared:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        digest.update(f"{weasyprint.__version__} {pikepdf.__version__} "
+        digest.update(f"{version('weasyprint')} {version('pikepdf')} "
                       f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
         self.shared = digest.hexdigest()
         self.outdir = Path(outdir)
@@ -403,25 +402,21 @@ def _render_one(job):
 def _run_renders(todo, workers):
     """Yield (rel, key, (warnings, error)) for each job, in the jobs' order.
 
-    With more than one job and core, the jobs run in forked worker processes (WeasyPrint is
-    imported first, so every worker has it); their warnings come back with the result and
-    are logged here, where a strict build counts them.
+    The jobs run in worker processes (:func:`render.workers`), which load WeasyPrint while
+    Sphinx is still reading and writing; their warnings come back with the result and are
+    logged here, where a strict build counts them. ``handout_workers = 1`` renders here,
+    in this process, one PDF after another.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    import weasyprint  # noqa: F401 - imported once, before the workers fork
-
-    workers = min(len(todo), workers or os.cpu_count() or 1)
-    if workers <= 1:
+    if not todo:
+        return
+    if workers == 1:
         for rel, key, job in todo:
             yield rel, key, _render_one(job)
         return
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [(rel, key, pool.submit(_render_one, job)) for rel, key, job in todo]
-        for rel, key, future in futures:
-            yield rel, key, future.result()
+    pool = render.workers(workers)
+    futures = [(rel, key, pool.submit(_render_one, job)) for rel, key, job in todo]
+    for rel, key, future in futures:
+        yield rel, key, render.result(future)
 
 
 def _ancestors(node, stop):

@@ -6,6 +6,7 @@
 - The PDF is written to a temporary name and renamed, so no half-written file is left.
 """
 
+import atexit
 import contextlib
 import logging as pylogging
 import os
@@ -125,6 +126,62 @@ def _deadline(seconds, what):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+# -- worker processes ------------------------------------------------------------------
+
+_POOL = None
+
+
+def _warm():
+    """Load what a render needs, once per worker, before the first PDF is asked for."""
+    import pikepdf  # noqa: F401
+    import weasyprint  # noqa: F401
+
+    from . import builder  # noqa: F401 - the render job's own module
+
+
+def workers(count=0):
+    """The render worker processes of this process (``count``: 0 is one per core).
+
+    Started once and kept: ``scripts/build`` starts them before its first format, so they
+    load WeasyPrint while Sphinx reads the sources, and every handout build of the run uses
+    them. They are forked, so they need no imports of their own beyond WeasyPrint.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _POOL
+    if _POOL is None:
+        count = count or os.cpu_count() or 1
+        _POOL = ProcessPoolExecutor(max_workers=count, initializer=_warm,
+                                    mp_context=multiprocessing.get_context("fork"))
+        for _ in range(count):   # start every worker now, not at the first PDF
+            _POOL.submit(os.getpid)
+        atexit.register(stop_workers)
+    return _POOL
+
+
+def stop_workers():
+    """Stop the workers (at exit: before Python tears down the modules they need)."""
+    global _POOL
+    if _POOL is not None:
+        pool, _POOL = _POOL, None
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def result(future):
+    """A worker's result; a worker that died is reported in words, and replaced next time."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _POOL
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        _POOL = None
+        raise SphinxError(f"a PDF render worker stopped unexpectedly ({exc}); run the build "
+                          "again, or set handout_workers = 1 in conf.py to render in the main "
+                          "process and see the error") from exc
 
 
 def atomic_write(path, write):

@@ -114,3 +114,16 @@ def test_titles_stay_fresh_when_the_builders_share_one_doctree_folder(tmp_path):
     proc = build("html", src, tmp_path / "html", *quiet)
     second = (tmp_path / "html" / "chapters" / "02-second.html").read_text(encoding="utf-8")
     assert NEW in second and OLD not in second
+
+
+def test_pdfs_from_worker_processes_match_pdfs_rendered_in_the_main_process(tmp_path):
+    src = copy_book(tmp_path)
+    made = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"workers-{workers}" / "handout"
+        proc = sphinx_build("handout", out, "-D", "handout_products=book,chapters",
+                            "-D", f"handout_workers={workers}", srcdir=src, confdir=src,
+                            env={"SOURCE_DATE_EPOCH": "1764000000"})
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        made[workers] = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*.pdf")}
+    assert len(made["1"]) == 3 and made["1"] == made["2"]
