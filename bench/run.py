@@ -673,9 +673,10 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         f"Written by `bench/run.py`{' --smoke' if args.smoke else ''} (`make bench`) on "
         f"{date}, {started.strftime('%H:%M')} UTC, in {elapsed / 60:.1f} minutes.",
         f"Load average (1 min) before and after: {load[0]:.2f} and {load[1]:.2f}; "
-        f"highest before a job: {max(LOADS, default=load[0]):.2f} on {os.cpu_count()} cores."
-        + (" Other processes shared the machine during the run: the figures are noisier "
-           "and slower than on an idle machine." if max(LOADS, default=0) > (os.cpu_count() or 1) else "")
+        f"highest before a job: {max(LOADS, default=load[0]):.2f} on {os.cpu_count()} cores "
+        "(the benchmark's own processes count in it)."
+        + (" Other processes were busy when the run began: the figures are noisier and "
+           "slower than on an idle machine." if load[0] > (os.cpu_count() or 1) else "")
         + (f" {args.note}" if args.note else ""),
         "",
         "## Headline (for the README)",

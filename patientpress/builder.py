@@ -301,7 +301,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         jobs = []
         if "large-print" in self.config.handout_products:
             jobs.append((root, out / "index.html", out / f"{base}-large-print.pdf", True))
-        jobs.append((root, out / "index.html", out / f"{base}.pdf", False))
+        if "book" in self.config.handout_products:
+            jobs.append((root, out / "index.html", out / f"{base}.pdf", False))
         if "chapters" in self.config.handout_products:
             for docname in self.chapter_docnames():
                 jobs.append((docname, out / f"{docname}.html",

@@ -84,3 +84,15 @@ def test_paper_size_is_one_setting(built):
 def test_letter_is_the_default(built):
     width, height = pdfread.info(built / "tiny-book.pdf")["mediabox"][2:]
     assert (round(width), round(height)) == (612, 792)
+
+
+def test_only_the_products_asked_for_are_rendered(tmp_path):
+    from conftest import ROOT, sphinx_build
+
+    src = ROOT / "tests" / "roots" / "test-book"
+    out = tmp_path / "handout"
+    proc = sphinx_build("handout", out, "-D", "handout_products=chapters",
+                        srcdir=src, confdir=src)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == [
+        "chapters/01-first.pdf", "chapters/02-second.pdf"]
