@@ -87,8 +87,10 @@ clean:  ## remove every build output
 
 .PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live lock clean
 
-# Make must not try to remake these through the catch-all below.
-Makefile requirements.txt requirements.in: ;
+# Make must not try to remake these through the catch-all below: the stamp's own
+# prerequisites included, or make drops a circular stamp <- file <- stamp dependency
+# with a message on every run.
+Makefile requirements.txt requirements.in scripts/ensure-system-packages: ;
 
 # Any other target goes to Sphinx ("make singlehtml", "make linkcheck").
 %: $(STAMP)

@@ -1,0 +1,43 @@
+"""The Makefile: quiet (no messages of make's own) and still in the quickstart shape.
+
+Only ``make -n`` is run: it prints the commands without running them.
+"""
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+
+TARGETS = ["all", "venv", "html", "epub", "pdf", "handout", "clinics", "a11y", "test",
+           "test-fast", "bench", "live", "lock", "clean", "help", "singlehtml", "linkcheck"]
+
+
+def make_n(target, tmp_path, *, fresh):
+    """``make -n target``; ``fresh`` points VENV at a folder that does not exist yet."""
+    venv = [f"VENV={tmp_path / 'venv'}"] if fresh else []
+    return subprocess.run(["make", "-n", "--no-print-directory", "-C", str(ROOT), target, *venv,
+                           f"BUILDDIR={tmp_path / '_build'}"],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("fresh", [False, True], ids=["venv-as-is", "no-venv-yet"])
+@pytest.mark.parametrize("target", TARGETS)
+def test_make_prints_no_messages_of_its_own(tmp_path, target, fresh):
+    proc = make_n(target, tmp_path, fresh=fresh)
+    assert proc.returncode == 0, proc.stderr
+    assert "Circular" not in proc.stderr, proc.stderr
+    assert "make:" not in proc.stderr, proc.stderr
+
+
+def test_unknown_targets_still_go_to_sphinx(tmp_path):
+    proc = make_n("singlehtml", tmp_path, fresh=True)
+    assert proc.returncode == 0, proc.stderr
+    last = proc.stdout.splitlines()[-1]
+    assert " -m sphinx -M singlehtml docs " in last, proc.stdout
+    assert "-n -W --keep-going" in last
+    # a fresh checkout makes the virtual environment first
+    assert "pip install --quiet --require-hashes -r requirements.txt" in proc.stdout
