@@ -1,5 +1,6 @@
 """Read the Docs: run the commands of .readthedocs.yaml as RTD would, check what RTD checks."""
 
+import copy
 import os
 import shutil
 import subprocess
@@ -11,6 +12,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / ".readthedocs.yaml").read_text())
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+
+
+def check_against_rtd_schema(path):
+    """check-jsonschema with the Read the Docs schema it bundles (no network)."""
+    return subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.readthedocs",
+                           str(path)], capture_output=True, text=True, timeout=120)
 
 
 def test_config_is_strict_and_offers_our_pdf_and_epub():
@@ -22,6 +30,22 @@ def test_config_is_strict_and_offers_our_pdf_and_epub():
     assert "--require-hashes" in " ".join(CONFIG["build"]["jobs"]["install"])
     script = (ROOT / "scripts" / "rtd-build").read_text()
     assert "-n -W --keep-going" in script
+
+
+def test_config_passes_read_the_docs_schema():
+    proc = check_against_rtd_schema(ROOT / ".readthedocs.yaml")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ok -- validation done" in proc.stdout
+
+
+def test_schema_check_rejects_an_unknown_build_job(tmp_path):
+    config = copy.deepcopy(CONFIG)
+    config["build"]["jobs"]["build"]["website"] = ["scripts/rtd-build html"]
+    bad = tmp_path / ".readthedocs.yaml"
+    bad.write_text(yaml.safe_dump(config), encoding="utf-8")
+    proc = check_against_rtd_schema(bad)
+    assert proc.returncode != 0
+    assert "Additional properties are not allowed ('website' was unexpected)" in proc.stdout
 
 
 @pytest.mark.slow
