@@ -77,7 +77,10 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 # -- EPUB (e-book) -----------------------------------------------------------
 
 epub_theme = "epub"  # sphinx_book_theme breaks EPUBCheck
-epub_css_files = ["epub.css"]
+# The epub theme links epub.css itself, and _static/epub.css (our e-book styles) replaces
+# the theme's file of that name: listing it here linked it twice. Empty, not left out:
+# the default is html_css_files, which would bring in the website's web.css.
+epub_css_files = []
 epub_basename = "neuropathy-stem-cells"
 # uid and identifier must agree (EPUBCheck NCX-001), and the uid is also an XML id,
 # so one colon-free value serves both.

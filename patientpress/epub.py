@@ -7,11 +7,15 @@
 - Every XHTML document carries ``lang`` and ``xml:lang``; before zipping, every
   ``epub:type`` gets its matching DPUB-ARIA role and every ``role="heading"`` (Sphinx's
   toctree caption) an ``aria-level``, as EPUB Accessibility 1.1 and Ace by DAISY expect.
+- A "Footnotes" rubric heads a document's footnotes only where it has some (Sphinx's
+  ``epub_show_urls = "footnote"`` puts an empty one at the end of every other document),
+  and the head holds one viewport ``<meta>``, not two (sphinx-doc/sphinx#11699).
 - The archive is written with ``mimetype`` first and stored, every entry in a fixed order
   with a fixed time (from ``SOURCE_DATE_EPOCH``), so two builds give the same bytes.
 """
 
 import os
+import re
 import time
 from html import escape
 from pathlib import Path
@@ -20,7 +24,7 @@ from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
-from sphinx.builders._epub_base import sphinx_smarty_pants
+from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pants
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
@@ -32,6 +36,9 @@ logger = logging.getLogger(__name__)
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # 1980-01-01 is the earliest time a zip entry can carry.
 ZIP_EPOCH_MIN = 315532800
+# docutils' HTML5 writer adds this tag and Sphinx passes it on, beside the basic theme's
+# own (sphinx-doc/sphinx#11699): reading systems need only one.
+DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 
 def fixed_time():
@@ -67,6 +74,31 @@ def add_aria(root):
     return changed
 
 
+def head_footnotes(tree):
+    """One "Footnotes" rubric over a document's footnotes, and none over nothing.
+
+    With ``epub_show_urls = "footnote"`` Sphinx appends a "Footnotes" rubric to every
+    document that has no footnote before it knows whether a link will need one, so most
+    chapters ended on an empty heading; and the writers' own footnotes had no heading.
+    Returns True when the tree changed.
+    """
+    changed = False
+    for rubric in list(tree.findall(nodes.rubric)):
+        if rubric.astext() != FOOTNOTES_RUBRIC_NAME:
+            continue
+        after = rubric.findall(nodes.footnote, include_self=False, descend=False,
+                               siblings=True, ascend=True)
+        if next(after, None) is None:
+            rubric.parent.remove(rubric)
+            changed = True
+    first = next(tree.findall(nodes.footnote), None)
+    headed = any(r.astext() == FOOTNOTES_RUBRIC_NAME for r in tree.findall(nodes.rubric))
+    if first is not None and not headed:
+        first.parent.insert(first.parent.index(first), nodes.rubric("", FOOTNOTES_RUBRIC_NAME))
+        changed = True
+    return changed
+
+
 class AccessibleEpubBuilder(Epub3Builder):
     """EPUB 3 with accessibility metadata and reproducible archive bytes."""
 
@@ -77,6 +109,13 @@ class AccessibleEpubBuilder(Epub3Builder):
         lang = escape(self.config.epub_language)
         return ('<html xmlns="http://www.w3.org/1999/xhtml" '
                 f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">')
+
+    def add_visible_links(self, tree, show_urls="inline"):
+        super().add_visible_links(tree, show_urls)
+        head_footnotes(tree)
+
+    def get_doc_context(self, docname, body, metatags):
+        return super().get_doc_context(docname, body, DOCUTILS_VIEWPORT.sub("", metatags))
 
     def a11y_metadata(self):
         cfg = self.config
