@@ -8,22 +8,34 @@
   but ``{eval-rst}`` and an image's ``:target:`` let them through.
 - An image that lies outside the source folder (a path that climbs out with ``..`` or a
   symbolic link that leads out) is refused: Sphinx would otherwise copy it into the output.
+- An image whose file does not exist is reported as the author wrote it, with the path
+  that was looked for, and its alt text stands in (instead of Sphinx's "image file not
+  readable").
 - An empty chapter is reported (Sphinx builds it silently as a blank page).
+- A chapter in no toctree is reported with the file whose toctree should list it.
 - Every character of the print document is checked against the embedded print font:
   one the font cannot draw would print as an empty box, so it is reported, with the file,
   the line, the character and the fix.
 
-Each problem is a Sphinx warning, so a strict build (``-W``) fails on it.
+Each problem is a Sphinx warning, so a strict build (``-W``) fails on it. MyST's
+settings line (``myst v…: MdParserConfig(…)``), printed on every build, is kept for
+``sphinx-build -v``.
 """
 
 import functools
+import glob
+import logging as std_logging
+import os
+import posixpath
 import re
 import unicodedata
+import weakref
 from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
+from sphinx.util.i18n import search_image_for_language
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +133,54 @@ def refuse_unsafe_markup(app, doctree):
         image.parent.remove(image)
 
 
+def _shown(path):
+    """A path as the author would type it: from the current folder when it lies inside."""
+    path = Path(os.path.normpath(path))
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def report_missing_images(app, doctree):
+    """An image whose file is missing is named as written, with the path looked for.
+
+    Sphinx's own warning ("image file not readable: chapters/figures/x.png") gives a path
+    the author never wrote and does not say the file is missing. The image is replaced by
+    its alt text, so that warning is not printed as well; the chapter stays dependent on
+    the file, so it is read again (and the warning repeated) until the file is there.
+    """
+    env = app.env
+    docname = env.docname
+    folder = Path(env.srcdir, env.doc2path(docname, base=False)).parent
+    for image in list(doctree.findall(nodes.image)):
+        uri = image.get("uri", "")
+        if not uri or scheme_of(uri) or uri.startswith("data:") or "://" in uri:
+            continue  # not a file of the book (judged by refuse_unsafe_markup)
+        if uri.endswith(os.extsep + "*"):
+            rel, full = env.relfn2path(uri, docname)
+            if glob.glob(full):
+                continue
+        else:
+            rel, full = env.relfn2path(search_image_for_language(uri, env), docname)
+            if os.access(full, os.R_OK):
+                continue
+        looked = (Path(env.srcdir, uri.lstrip("/\\")) if uri[:1] in "/\\"
+                  else folder / uri)
+        env.note_dependency(rel)
+        logger.warning("image %s not found (looked for %s); check the file name or add the "
+                       "file", uri, _shown(looked), location=image, type="patientpress",
+                       subtype="image_missing")
+        # The alt text stands in, as a browser shows it for a broken picture; a figure
+        # keeps its first child (its HTML needs one) and its label.
+        missing = image
+        if isinstance(image.parent, nodes.reference) and len(image.parent.children) == 1:
+            missing = image.parent   # a linked picture: the link goes too
+        alt = image.get("alt", "")
+        inline = isinstance(missing.parent, nodes.TextElement)
+        missing.replace_self(nodes.inline("", alt) if inline else nodes.paragraph("", alt))
+
+
 # -- empty chapters ----------------------------------------------------------------------
 
 def check_empty(app, doctree):
@@ -136,6 +196,61 @@ def check_empty(app, doctree):
         logger.warning("chapter %s %s: write its text, or remove the file and its toctree "
                        "entry", docname, what, location=docname,
                        type="patientpress", subtype="empty")
+
+
+# -- messages of Sphinx and MyST, made quieter or clearer ------------------------------
+
+class _Messages(std_logging.Filter):
+    """Rewrites Sphinx's "not in any toctree" warning; drops MyST's settings line.
+
+    A logging filter, installed once per process on the two loggers concerned, that looks
+    at the app being built (held weakly, so a finished app is not kept alive).
+    """
+
+    app = None
+
+    def filter(self, record):
+        app = self.app() if self.app else None
+        if record.name == "sphinx.myst_parser.sphinx_ext.main":
+            # myst-parser logs its whole configuration at info level on every build and
+            # has no option to stop it; -v still shows it.
+            return not (record.levelno == std_logging.INFO
+                        and any(type(a).__name__ == "MdParserConfig" for a in record.args or ())
+                        and not (app and app.verbosity > 0))
+        if (app is not None and getattr(record, "type", None) == "toc"
+                and getattr(record, "subtype", None) == "not_included"
+                and isinstance(getattr(record, "location", None), str)):
+            record.msg, record.args = _not_in_toctree(app.env, record.location), ()
+        return True
+
+
+_MESSAGES = _Messages()
+
+
+def _not_in_toctree(env, docname):
+    """Which toctree should list ``docname``: the nearest folder index above it, else the
+    root document; and the line to add there."""
+    folders = docname.split("/")[:-1]
+    if docname.rsplit("/", 1)[-1] == "index":
+        folders = folders[:-1]   # a folder's own index is listed one folder up
+    parent = env.config.root_doc
+    for depth in range(len(folders), 0, -1):
+        candidate = "/".join(folders[:depth] + ["index"])
+        if candidate != docname and candidate in env.found_docs:
+            parent = candidate
+            break
+    base = posixpath.dirname(parent)
+    entry = (docname[len(base) + 1:] if base and docname.startswith(base + "/")
+             else docname if not base else "/" + docname)
+    return (f"document isn't included in any toctree, so no reader can reach it: add the "
+            f"line {entry} to the toctree in {_shown(env.doc2path(parent))}, or delete the "
+            "file (a page meant to stand alone takes 'orphan: true' in its front matter)")
+
+
+def install_message_filters(app):
+    _MESSAGES.app = weakref.ref(app)
+    for name in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.sphinx.environment"):
+        std_logging.getLogger(name).addFilter(_MESSAGES)   # once: addFilter ignores repeats
 
 
 # -- glyph coverage of the print font ----------------------------------------------------
@@ -212,11 +327,15 @@ def check_glyphs(app, env):
 
 
 def setup(app):
+    # Now, before MyST's builder-inited handler logs its settings.
+    install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))
     app.connect("env-before-read-docs", apply_docutils_settings)
     app.connect("env-before-read-docs", refuse_undecodable)
     # Before Sphinx's image collector (priority 500) copies a refused image.
     app.connect("doctree-read", refuse_unsafe_markup, priority=400)
+    # After the refusals above, before the image collector warns in its own words.
+    app.connect("doctree-read", report_missing_images, priority=450)
     app.connect("doctree-read", check_empty)
     app.connect("env-check-consistency", check_glyphs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

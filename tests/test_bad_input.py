@@ -61,8 +61,25 @@ def duplicate_label(src):
     append(src / "chapters" / "02-second.md", "\n(first)=\n## Again\n\nMore text.\n")
 
 
+def orphan_under_a_folder_index(src):
+    """A book whose chapters are listed by chapters/index.md, not by the opening page."""
+    (src / "chapters" / "index.md").write_text(
+        "# Chapters\n\nThe chapters.\n\n```{toctree}\n01-first\n02-second\n```\n",
+        encoding="utf-8")
+    index = src / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "chapters/01-first\nchapters/02-second\n", "chapters/index\n"), encoding="utf-8")
+    orphan(src)
+
+
 def missing_image(src):
-    append(src / "chapters" / "01-first.md", "\n![A nerve cell](missing.png)\n")
+    append(src / "chapters" / "01-first.md", "\n![A nerve cell](figures/nope.png)\n")
+
+
+def missing_figure(src):
+    append(src / "chapters" / "02-second.md",
+           "\n```{figure} ../figures/nope.svg\n:alt: A nerve cell\n:name: nerve-figure\n\n"
+           "A nerve cell.\n```\n\nSee {ref}`nerve-figure`.\n")
 
 
 def malformed_front_matter(src):
@@ -100,14 +117,24 @@ def undrawable_character(src):
 
 CASES = [
     ("chapter-in-no-toctree", orphan, ["handout", "html"],
-     r"chapters/03-orphan\.md: WARNING: document isn't included in any toctree"),
+     r"chapters/03-orphan\.md: WARNING: document isn't included in any toctree, so no reader "
+     r"can reach it: add the line chapters/03-orphan to the toctree in \S*/src/index\.md, or "
+     r"delete the file .*\[toc\.not_included\]"),
+    ("chapter-in-no-toctree-under-a-folder-index", orphan_under_a_folder_index, ["html"],
+     r"chapters/03-orphan\.md: WARNING: document isn't included in any toctree, so no reader "
+     r"can reach it: add the line 03-orphan to the toctree in \S*/src/chapters/index\.md"),
     ("broken-cross-reference", broken_xref, ["handout", "epub"],
      r"chapters/01-first\.md:\d+: WARNING: undefined label: 'no-such-label'"),
     ("duplicate-label", duplicate_label, ["handout"],
      r"chapters/02-second\.md:\d+: WARNING: duplicate label first, other instance in "
      r".*chapters/01-first\.md"),
     ("missing-image", missing_image, ["handout", "html"],
-     r"chapters/01-first\.md:\d+: WARNING: image file not readable: chapters/missing\.png"),
+     r"chapters/01-first\.md:\d+: WARNING: image figures/nope\.png not found \(looked for "
+     r"\S*/src/chapters/figures/nope\.png\); check the file name or add the file "
+     r"\[patientpress\.image_missing\]"),
+    ("missing-figure", missing_figure, ["handout", "html", "epub"],
+     r"chapters/02-second\.md:\d+: WARNING: image \.\./figures/nope\.svg not found \(looked "
+     r"for \S*/src/figures/nope\.svg\); check the file name or add the file"),
     ("malformed-front-matter", malformed_front_matter, ["handout"],
      r"chapters/01-first\.md:1: WARNING: Malformed YAML"),
     ("unknown-directive", unknown_directive, ["handout"],
@@ -136,6 +163,10 @@ def _rows():
                                    id=f"{case_id}-{builder.values[0]}")
 
 
+# Sphinx's and MyST's words for problems our messages explain better: never printed too.
+REPLACED = ["image file not readable", "MdParserConfig("]
+
+
 @pytest.mark.parametrize(("breaker", "builder", "message"), list(_rows()))
 def test_bad_input_is_reported_clearly(tmp_path, breaker, builder, message):
     src = copy_book(tmp_path / "src")
@@ -145,6 +176,8 @@ def test_bad_input_is_reported_clearly(tmp_path, breaker, builder, message):
     assert proc.returncode != 0, proc.stderr
     assert re.search(message, proc.stderr), proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr   # a message, not a crash report
+    for words in REPLACED:
+        assert words not in proc.stdout + proc.stderr, proc.stdout + proc.stderr
     assert_nothing_half_written(outdir)
 
 
