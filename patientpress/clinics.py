@@ -15,6 +15,7 @@ import argparse
 import copy
 import dataclasses
 import difflib
+import json
 import logging
 import os
 import re
@@ -34,6 +35,7 @@ PAPERS = {"letter": "letter", "a4": "A4"}
 REQUIRED = ("name", "address", "phone", "web")
 OPTIONAL = ("hours", "logo", "paper", "large_print", "qr", "slug")
 FIELDS = REQUIRED + OPTIONAL
+TEXT_FIELDS = tuple(f for f in FIELDS if f != "large_print")
 EXAMPLE = {
     "name": 'name: "Riverside Foot Clinic"',
     "address": "address: |\n  12 River Road\n  Springfield",
@@ -134,12 +136,86 @@ def _yaml_load(text):
         return loader.construct_mapping(node)
 
     Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    return yaml.load(text, Loader=Loader)  # noqa: S506 - a SafeLoader subclass
+    # yaml.load(), keeping the node tree: its line numbers and source text name the slips.
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, _mapping_slips(node, text)
+
+
+def _quoted(text):
+    return json.dumps(text, ensure_ascii=False)   # a valid YAML double-quoted string
+
+
+def _mapping_slips(root, text):
+    """{field: problem} for text read as a mapping because of an unquoted ': ' in it.
+
+    ``- Monday: 8 am to 5 pm`` under ``hours:`` is the usual case: YAML reads the line as
+    a field "Monday" with the value "8 am to 5 pm", and the times may even turn into
+    numbers (8:00 is 480 in YAML 1.1), so the message quotes the line as written.
+    """
+    import yaml
+
+    slips = {}
+    if not isinstance(root, yaml.MappingNode):
+        return slips
+    for key_node, value in root.value:
+        field = key_node.value
+        if field not in TEXT_FIELDS or field in slips:
+            continue
+        in_list = isinstance(value, yaml.SequenceNode)
+        for item in value.value if in_list else [value]:
+            if not isinstance(item, yaml.MappingNode) or not item.value:
+                continue
+            start = item.start_mark
+            if item.flow_style:
+                end = item.end_mark.index
+            else:   # the pairs on the first line, without a comment after them
+                end = max(node.end_mark.index for pair in item.value for node in pair
+                          if node.end_mark.line == start.line)
+            written = text[start.index:end].strip()
+            fix = (f"put the line in quotes: - {_quoted(written)}" if in_list
+                   else f"put the value in quotes: {field}: {_quoted(written)}")
+            slips[field] = (f"line {start.line + 1}: {field}: '{written}' was read as a "
+                            f"mapping, because of the ': ' in it. Fix: {fix}")
+            break
+    return slips
+
+
+def _colon_in_value(text, mark):
+    """The fix for PyYAML's "mapping values are not allowed here" on a one-line value
+    (``phone: Call: 555``), or None when the line is not that simple."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return None
+    written = re.sub(r"\s+#.*$", "", lines[mark.line]).strip()
+    where = f"line {mark.line + 1}: "
+    if written.startswith("- "):
+        item = written[2:].strip()
+        field = next((m.group(1) for line in reversed(lines[:mark.line])
+                      if (m := re.match(r"^([A-Za-z_][\w-]*):", line))), None)
+        return (where + (f"{field}: " if field else "") + f"'{item}' has ': ' inside it, so "
+                f"YAML cannot read it. Fix: put the line in quotes: - {_quoted(item)}")
+    match = re.match(r"^([A-Za-z_][\w-]*):\s+(.+)$", written)
+    if not match:
+        return None
+    field, value = match.groups()
+    return (where + f"{field}: '{value}' has ': ' inside its value, so YAML cannot read it. "
+            f"Fix: put the value in quotes: {field}: {_quoted(value)}")
 
 
 def read_file(path):
     """The clinic file as a dict, or :class:`ClinicError` for a malformed file."""
+    return _read(path)[0]
+
+
+def _read(path):
+    """(the clinic file as a dict, {field: problem} for text read as a mapping)."""
     path = Path(path)
+    slips = {}
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -154,9 +230,13 @@ def read_file(path):
         import yaml
 
         try:
-            data = _yaml_load(text)
+            data, slips = _yaml_load(text)
         except yaml.YAMLError as exc:
             where = getattr(exc, "problem_mark", None)
+            if getattr(exc, "problem", None) == "mapping values are not allowed here":
+                fix = _colon_in_value(text, where)
+                if fix:
+                    raise ClinicError(path, [fix]) from None
             line = f" at line {where.line + 1}" if where else ""
             problem = getattr(exc, "problem", None) or str(exc)
             raise ClinicError(path, [
@@ -169,7 +249,7 @@ def read_file(path):
     if not isinstance(data, dict):
         raise ClinicError(path, ["the file must be a list of 'field: value' lines (name:, "
                                  "address:, phone:, web:), not a single value or a list"])
-    return data
+    return data, slips
 
 
 def _kind(value):
@@ -278,8 +358,8 @@ def _logo(data, folder, problems):
 def load_clinic(path, glyphs):
     """Read and check one clinic file; return a :class:`Clinic` or raise :class:`ClinicError`."""
     path = Path(path)
-    data = read_file(path)
-    problems = []
+    data, slips = _read(path)
+    problems = list(slips.values())
     for key in data:
         if key not in FIELDS:
             close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
@@ -289,6 +369,8 @@ def load_clinic(path, glyphs):
     for field in REQUIRED:
         if data.get(field) is None:
             problems.append(f"'{field}' is missing. Fix: add it, e.g. {EXAMPLE[field]}")
+    # A field read as a mapping has its own message above; it is not checked again.
+    data = {k: v for k, v in data.items() if k not in slips}
     name = _text(data, "name", problems) if data.get("name") is not None else []
     address = _text(data, "address", problems, lines=True) if data.get("address") is not None else []
     phone = _text(data, "phone", problems) if data.get("phone") is not None else []

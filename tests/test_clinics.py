@@ -253,7 +253,21 @@ BAD = {
     "cjk": (GOOD.replace("Riverside Foot Clinic", "東京クリニック"),
             ["'name' has characters the print fonts cannot draw: '東' (U+6771), '京' (U+4EAC)",
              "write the text in Latin or Arabic script"]),
+    # An unquoted ': ' inside a value: YAML reads a mapping, or cannot read the line at all.
+    "colon-in-list-item": (GOOD.replace("- Monday to Friday,", "- Monday:"),
+                           ["line 8: hours: 'Monday: 8 am to 5 pm' was read as a mapping",
+                            'Fix: put the line in quotes: - "Monday: 8 am to 5 pm"']),
+    "colon-in-field": (GOOD.replace('phone: "+1 555 0100"', "phone: Call: 555"),
+                       ["line 5: phone: 'Call: 555' has ': ' inside its value",
+                        'Fix: put the value in quotes: phone: "Call: 555"']),
+    "colon-in-field-below": (GOOD.replace('phone: "+1 555 0100"', "phone:\n  Call: 555"),
+                             ["line 6: phone: 'Call: 555' was read as a mapping",
+                              'Fix: put the value in quotes: phone: "Call: 555"']),
 }
+# Messages that a case must not give as well (the general one its own message replaces).
+NOT_SAID = {"colon-in-list-item": ["'hours' must be", "not valid YAML"],
+            "colon-in-field": ["not valid YAML"],
+            "colon-in-field-below": ["'phone' must be", "not valid YAML"]}
 
 
 @pytest.mark.parametrize("case", sorted(BAD))
@@ -275,7 +289,10 @@ def test_bad_clinic_file_fails_alone_with_a_message(tmp_path, capsys, book, case
     for message in messages:
         assert f"{folder / (case + '.yaml')}: " in stderr
         assert message in stderr, stderr
-    if case not in ("malformed", "twice", "empty-file", "not-a-mapping", "empty", "cjk"):
+    for message in NOT_SAID.get(case, []):
+        assert message not in stderr, stderr
+    if case not in ("malformed", "twice", "empty-file", "not-a-mapping", "empty", "cjk",
+                    "colon-in-field"):
         # the older edition of this clinic is gone; nothing half-written is left
         assert not list(out.rglob("*.pdf")), list(out.rglob("*"))
 
