@@ -369,7 +369,7 @@ def profile_handout(book, env, out):
     prof = out.parent / f"{out.name}.prof"
     # One process: the profiler sees only its own process, so no render workers.
     argv = sphinx("handout", book.src, out / "handout", out / "doctrees", book.conf,
-                  ["-D", "handout_workers=1"])
+                  ["-D", "handout_workers=-1"])
     start = time.perf_counter()
     subprocess.run([str(c) for c in [PY, "-m", "cProfile", "-o", prof, *argv[1:]]],
                    cwd=ROOT, env=env, capture_output=True)

@@ -17,6 +17,7 @@ import markupsafe
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
+from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
@@ -287,12 +288,12 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         return sheets
 
     def render_products(self):
-        """Render every product's print document to PDF, in parallel worker processes.
+        """Render every product's print document to PDF, in the render worker processes.
 
-        A product whose inputs (its print document, the stylesheets, pictures and fonts
-        of the output folder, this package and the renderer) are unchanged since the
-        last build keeps its PDF: after editing one chapter, only the whole-book PDFs
-        and that chapter's handout are rendered again.
+        A PDF whose inputs (its print document, the stylesheets, pictures and fonts of the
+        output folder, this package and the renderer) were rendered before is taken from
+        the render cache beside the doctrees: after editing one chapter, only the
+        whole-book PDFs and that chapter's handout are rendered again.
         """
         base = self.config.handout_basename
         out = Path(self.outdir)
@@ -308,60 +309,74 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 jobs.append((docname, out / f"{docname}.html",
                              out / "chapters" / f"{Path(docname).name}.pdf", False))
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", self.outdir)]
-        cache = RenderCache(out)
-        todo = []
+        cache = RenderCache(Path(self.doctreedir) / "handout-renders", out)
+        todo, keys = [], []
         for docname, html_path, pdf_path, large in jobs:
             rel = pdf_path.relative_to(out).as_posix()
             html_text = html_path.read_text(encoding="utf-8")
             sheets = self._stylesheets(large)
             key = cache.key(html_text, sheets)
-            if cache.fresh(rel, key):
+            keys.append(key)
+            if cache.restore(key, pdf_path):
                 logger.info("unchanged, kept: %s", rel)
                 continue
-            todo.append((rel, key, (html_text, str(pdf_path), out.as_uri() + "/", roots,
-                                    sheets, self.config.handout_timeout, docname)))
+            todo.append((rel, key, pdf_path, render.Job(
+                _render_one, ((html_text, str(pdf_path), out.as_uri() + "/", roots, sheets,
+                               docname),),
+                timeout=self.config.handout_timeout, what=rel, target=pdf_path)))
         failure = None
-        for rel, key, (warnings, error) in _run_renders(todo, self.config.handout_workers):
-            for message, subtype, location in warnings:
-                render.log_warning(message, subtype, location)
-            if error is not None:
-                logger.error("%s", error, type="handout", subtype="timeout")
-                failure = failure or error
+        pool = render.workers(self.config.handout_workers)
+        outcomes = dict(pool.run([job for *_, job in todo]))
+        for index, (rel, key, pdf_path, _job) in enumerate(todo):
+            outcome = outcomes[index]
+            if isinstance(outcome, BaseException):
+                logger.error("%s", self._shown(str(outcome)), type="handout",
+                             subtype="render", location=rel)
+                failure = failure or outcome
                 continue
+            for message, subtype, location in outcome:
+                render.log_warning(self._shown(message), subtype, location)
             logger.info("rendered %s", rel)
-            cache.record(rel, key)
-        cache.save()
+            cache.store(key, pdf_path)
+        cache.keep_only(keys)
         if failure is not None:
-            raise failure
+            raise failure if isinstance(failure, SphinxError) else SphinxError(str(failure))
+
+    def _shown(self, message):
+        """``message`` naming the output folder a reader will find, not the staging folder
+        that ``scripts/build`` renames into place after the build (PATIENTPRESS_OUTDIR)."""
+        final = os.environ.get("PATIENTPRESS_OUTDIR")
+        if not final:
+            return message
+        out = Path(self.outdir)
+        return (message.replace(out.as_uri(), Path(final).as_uri())
+                .replace(str(out), final))
 
 
 class RenderCache:
-    """What each PDF of an output folder was rendered from (``.handout-renders.json``)."""
+    """PDFs already rendered, by what they were rendered from (``<doctreedir>/handout-renders``).
 
-    NAME = ".handout-renders.json"
+    A PDF's key hashes its print document, its stylesheets, this package's files, the
+    output folder's ``_static`` and ``_images``, the renderer's version and
+    SOURCE_DATE_EPOCH. Kept beside the doctrees, not in the output folder, so an output
+    folder is always written whole and holds nothing from an earlier build.
+    """
 
-    def __init__(self, outdir):
+    def __init__(self, folder, outdir):
         import hashlib
-        import json
-
         from importlib.metadata import version
 
-        self.path = Path(outdir) / self.NAME
-        try:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+        self.folder = Path(folder)
         digest = hashlib.sha256()
         package = Path(__file__).resolve().parent
         shared = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".css", ".html")]
-        for folder in ("_static", "_images"):
-            shared += sorted(p for p in (Path(outdir) / folder).rglob("*") if p.is_file())
+        for sub in ("_static", "_images"):
+            shared += sorted(p for p in (Path(outdir) / sub).rglob("*") if p.is_file())
         for path in shared:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         digest.update(f"{version('weasyprint')} {version('pikepdf')} "
                       f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
         self.shared = digest.hexdigest()
-        self.outdir = Path(outdir)
 
     def key(self, html_text, stylesheets):
         import hashlib
@@ -371,53 +386,42 @@ class RenderCache:
             digest.update(part.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
-    def fresh(self, rel, key):
-        return self.entries.get(rel) == key and (self.outdir / rel).is_file()
+    def _path(self, key):
+        return self.folder / f"{key}.pdf"
 
-    def record(self, rel, key):
-        self.entries[rel] = key
+    def restore(self, key, pdf_path):
+        """Put the PDF rendered for ``key`` at ``pdf_path``; False when there is none."""
+        cached = self._path(key)
+        if not cached.is_file():
+            return False
+        pdf_path = Path(pdf_path)
+        if pdf_path.is_file() and pdf_path.read_bytes() == cached.read_bytes():
+            return True   # an incremental sphinx-build into the same folder: leave it be
+        render.atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
+        return True
 
-    def save(self):
-        import json
+    def store(self, key, pdf_path):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        render.atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
 
-        text = json.dumps(self.entries, indent=1, sort_keys=True)
-        render.atomic_write(self.path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    def keep_only(self, keys):
+        """Forget every PDF but this build's, so the cache never grows past one build."""
+        for path in self.folder.glob("*.pdf"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
 
 
 def _render_one(job):
-    """Render and finish one PDF; return (warnings, error) — run in a worker process."""
-    html_text, pdf_path, base_url, roots, sheets, timeout, location = job
+    """Render and finish one PDF; return its warnings — run in a worker process."""
+    html_text, pdf_path, base_url, roots, sheets, location = job
     warnings = []
-    try:
-        render.render_pdf(html_text, pdf_path, base_url=base_url,
-                          allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
-                          timeout=timeout, location=location,
-                          warn=lambda message, subtype: warnings.append(
-                              (message, subtype, location)))
-    except render.RenderTimeout as exc:
-        return warnings, exc
+    render.render_pdf(html_text, pdf_path, base_url=base_url,
+                      allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
+                      location=location,
+                      warn=lambda message, subtype: warnings.append(
+                          (message, subtype, location)))
     finish_pdf(pdf_path, html_text)
-    return warnings, None
-
-
-def _run_renders(todo, workers):
-    """Yield (rel, key, (warnings, error)) for each job, in the jobs' order.
-
-    The jobs run in worker processes (:func:`render.workers`), which load WeasyPrint while
-    Sphinx is still reading and writing; their warnings come back with the result and are
-    logged here, where a strict build counts them. ``handout_workers = 1`` renders here,
-    in this process, one PDF after another.
-    """
-    if not todo:
-        return
-    if workers == 1:
-        for rel, key, job in todo:
-            yield rel, key, _render_one(job)
-        return
-    pool = render.workers(workers)
-    futures = [(rel, key, pool.submit(_render_one, job)) for rel, key, job in todo]
-    for rel, key, future in futures:
-        yield rel, key, render.result(future)
+    return warnings
 
 
 def _ancestors(node, stop):
@@ -457,7 +461,8 @@ def setup(app):
                          types=(list, tuple))
     app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
     app.add_config_value("handout_timeout", 300, "env", types=(int,))
-    # Worker processes that render the PDFs side by side: 0 is one per core, 1 is none.
+    # Worker processes that render the PDFs side by side, each PDF within handout_timeout:
+    # 0 is one per core; -1 renders in the main process with no time limit (profiling).
     app.add_config_value("handout_workers", 0, "", types=(int,))
     # The back page points to this page, the questions checklist (empty: no pointer).
     app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))

@@ -23,7 +23,6 @@ import shutil
 import sys
 import tomllib
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -616,16 +615,17 @@ def fallback_css():
 _BOOK = {}
 
 
-def _init_worker(book_dir, timeout):
-    """Load WeasyPrint once and remember the book; print documents are parsed on first use."""
-    import weasyprint  # noqa: F401 - the expensive import, paid once per worker
-
+def _use_book(book_dir):
+    """Remember the book in this worker; its print documents are parsed on first use."""
+    book_dir = Path(book_dir).resolve()
+    if _BOOK.get("dir") == book_dir:
+        return
     # WeasyPrint's messages come back as results; none goes to the terminal mid-progress-bar.
     quiet = logging.getLogger("sphinx.patientpress.render")
     quiet.propagate = False
     quiet.addHandler(logging.NullHandler())
     _BOOK.clear()
-    _BOOK.update(dir=Path(book_dir).resolve(), timeout=timeout, trees={})
+    _BOOK.update(dir=book_dir, trees={})
 
 
 def _tree(rel):
@@ -638,9 +638,10 @@ def _tree(rel):
     return trees[rel]
 
 
-def render_job(job):
+def render_job(job, book_dir):
     """Render one product of one clinic into its staging folder; return (job, problem)."""
     clinic, kind, rel, target = job
+    _use_book(book_dir)
     book = _BOOK["dir"]
     roots = [book, clinic.path.parent.resolve()]
     if clinic.needs_fallback:
@@ -652,7 +653,7 @@ def render_job(job):
             html, pages,
             # Every print document resolves its paths from the book's output folder.
             base_url=book.as_uri() + "/", allowed_roots=roots,
-            stylesheets=stylesheets(clinic, kind), timeout=_BOOK["timeout"],
+            stylesheets=stylesheets(clinic, kind),
             location=str(clinic.path))
         if messages:
             return job, "the PDF renderer reported: " + "; ".join(dict.fromkeys(messages))
@@ -688,22 +689,21 @@ def plan(clinic, products, chapters, staging):
 
 
 def _run(jobs, workers, book_dir, timeout, progress):
+    """Yield (job, problem) as each render ends, in the render worker pool (each PDF within
+    ``timeout`` seconds; a render past it is stopped and reported, the others go on)."""
     from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), unit="pdf", desc="Clinic editions", disable=not progress,
                file=sys.stderr)
     try:
-        if workers == 1:
-            _init_worker(book_dir, timeout)
-            for job in jobs:
-                yield render_job(job)
-                bar.update()
-            return
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
-                                 initargs=(book_dir, timeout)) as pool:
-            for future in as_completed([pool.submit(render_job, j) for j in jobs]):
-                yield future.result()
-                bar.update()
+        pool = render.workers(workers)
+        renders = [render.Job(render_job, (job, book_dir), timeout=timeout,
+                              what=job[3].name, target=job[3]) for job in jobs]
+        for index, outcome in pool.run(renders):
+            if isinstance(outcome, BaseException):
+                outcome = jobs[index], str(outcome)
+            yield outcome
+            bar.update()
     finally:
         bar.close()
 
