@@ -69,6 +69,9 @@ html_css_files = ["web.css"]
 html_theme_options = {
     "use_download_button": False,  # the theme's ".pdf" button is the print dialog, not our file
     "show_toc_level": 2,
+    # pydata-sphinx-theme 0.20 puts a search field in a top bar unless this is set, beside
+    # the book theme's own in the sidebar (wide) and the article header (narrow): one is enough.
+    "navbar_persistent": [],
 }
 html_last_updated_fmt = None
 # Read the Docs gives the canonical URL; it no longer edits conf.py for us.
