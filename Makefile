@@ -7,7 +7,9 @@
 SPHINXOPTS    ?=
 PAPER         ?= letter
 BUILDDIR      ?= _build
-SOURCEDIR      = docs
+SOURCEDIR     ?= docs
+# The folder of conf.py (and _static/): the repository root for this book.
+CONFDIR       ?= .
 VENV          ?= .venv
 PYTHON        ?= $(VENV)/bin/python
 SPHINXBUILD    = $(PYTHON) -m sphinx
@@ -18,7 +20,7 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 
 
 # The paper size goes to every builder: with the same settings they share one doctree
 # folder, so the sources are read once for all three formats.
-SPHINX_ARGS    = $(STRICT) -c . -D handout_paper=$(PAPER) $(SPHINXOPTS)
+SPHINX_ARGS    = $(STRICT) -c $(CONFDIR) -D handout_paper=$(PAPER) $(SPHINXOPTS)
 STAMP          = $(VENV)/.installed
 # scripts/build swaps an output folder in only when its build succeeded; several formats
 # separated by --next are built in one process (Python and the extensions load once).

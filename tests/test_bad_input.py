@@ -226,6 +226,20 @@ def test_failed_build_keeps_the_previous_output_whole(tmp_path):
     assert sorted(p.name for p in outdir.parent.iterdir()) == [".doctrees", "handout"]
 
 
+def test_a_failed_build_fails_again_when_nothing_changed(tmp_path):
+    """Sphinx reads no unchanged source again, so a warning raised while reading (a chapter
+    in no toctree) would not come back: scripts/build drops the environment of a failed build."""
+    src = copy_book(tmp_path / "src")
+    outdir = tmp_path / "_build" / "handout"
+    orphan(src)
+    first = scripts_build(outdir, src)
+    assert first.returncode != 0 and "03-orphan" in first.stderr
+    again = scripts_build(outdir, src)
+    assert again.returncode != 0
+    assert "03-orphan" in again.stderr
+    assert not outdir.exists()
+
+
 def test_several_formats_in_one_run_stop_at_the_first_failure(tmp_path):
     """scripts/build A ... --next B ...: each format swapped in on its own success."""
     src = copy_book(tmp_path / "src")
