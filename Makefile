@@ -81,8 +81,12 @@ bench: $(STAMP)  ## benchmark against the peers; writes bench/RESULTS.md
 live: $(STAMP)  ## rebuild the website on every save, served on localhost
 	$(PYTHON) -m sphinx_autobuild -b html $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/live $(SOURCEDIR) $(BUILDDIR)/live
 
+# uv is the maintainers' tool, not the book's: it goes in a venv of its own, so it is
+# never in requirements.txt. The version is the one the current lock was made with.
+UV_VENV        = $(BUILDDIR)/uv-venv
 lock:  ## regenerate requirements.txt (with hashes) from requirements.in
-	$(PYTHON) -m uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt
+	@test -x $(UV_VENV)/bin/uv || { python3 -m venv $(UV_VENV) && $(UV_VENV)/bin/pip install --quiet uv==0.13.8; }
+	$(UV_VENV)/bin/uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt
 
 clean:  ## remove every build output
 	rm -rf $(BUILDDIR)

@@ -343,14 +343,19 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             raise failure if isinstance(failure, SphinxError) else SphinxError(str(failure))
 
     def _shown(self, message):
-        """``message`` naming the output folder a reader will find, not the staging folder
-        that ``scripts/build`` renames into place after the build (PATIENTPRESS_OUTDIR)."""
-        final = os.environ.get("PATIENTPRESS_OUTDIR")
-        if not final:
-            return message
+        """``message`` naming files a reader can find: a picture by its source file, not its
+        copy in ``_images``; anything else in the output folder by the folder ``scripts/build``
+        renames it to after the build (PATIENTPRESS_OUTDIR), not the staging folder."""
         out = Path(self.outdir)
-        return (message.replace(out.as_uri(), Path(final).as_uri())
-                .replace(str(out), final))
+        for source, name in self.images.items():
+            copy = out / self.imagedir / name
+            shown = str(Path(self.srcdir, source))
+            message = message.replace(copy.as_uri(), shown).replace(str(copy), shown)
+        final = os.environ.get("PATIENTPRESS_OUTDIR")
+        if final:
+            message = (message.replace(out.as_uri(), Path(final).as_uri())
+                       .replace(str(out), final))
+        return message
 
 
 class RenderCache:

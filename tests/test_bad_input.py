@@ -226,6 +226,18 @@ def test_failed_build_keeps_the_previous_output_whole(tmp_path):
     assert sorted(p.name for p in outdir.parent.iterdir()) == [".doctrees", "handout"]
 
 
+def test_renderer_messages_name_the_source_file_not_a_temporary_folder(tmp_path):
+    """A picture Sphinx copies but WeasyPrint cannot read: the message names the picture
+    the author can fix, never the staging folder the build wrote into."""
+    src = copy_book(tmp_path / "src")
+    (src / "chapters" / "pic.gif").write_bytes(b"GIF89a not really a picture")
+    append(src / "chapters" / "01-first.md", "\n```{image} pic.gif\n:alt: a picture\n```\n")
+    proc = scripts_build(tmp_path / "_build" / "handout", src)
+    assert proc.returncode != 0
+    assert f"WeasyPrint: Failed to load image at '{src / 'chapters' / 'pic.gif'}'" in proc.stderr
+    assert "-building-" not in proc.stderr and "_images" not in proc.stderr
+
+
 def test_a_failed_build_fails_again_when_nothing_changed(tmp_path):
     """Sphinx reads no unchanged source again, so a warning raised while reading (a chapter
     in no toctree) would not come back: scripts/build drops the environment of a failed build."""

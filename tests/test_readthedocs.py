@@ -76,3 +76,37 @@ def test_rtd_build_commands_publish_site_pdf_and_epub(tmp_path):
     assert not (checkout / "_build" / "html").exists()
     index = (output / "html" / "index.html").read_text(encoding="utf-8")
     assert 'rel="canonical" href="https://neuropathy-guide.readthedocs.io/en/latest/' in index
+
+
+def test_rtd_pdf_and_epub_steps_never_publish_an_earlier_builds_file(tmp_path):
+    """A failed html step leaves the pdf and epub steps nothing to copy: they fail and say
+    why, even when an earlier build's PDF and EPUB are still in _build/."""
+    checkout = tmp_path / "checkout"
+    for name in ("scripts/rtd-build", "scripts/build", "conf.py"):
+        (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, checkout / name)
+    for folder in ("_static", "patientpress"):
+        shutil.copytree(ROOT / folder, checkout / folder)
+    (checkout / "docs").mkdir()
+    (checkout / "docs" / "index.md").write_text("# Book\n\nSee {ref}`no-such-label`.\n")
+    stale = checkout / "_build" / "rtd"
+    (stale / "handout").mkdir(parents=True)
+    (stale / "epub").mkdir()
+    (stale / "handout" / "handout.pdf").write_bytes(b"%PDF- from an earlier build")
+    (stale / "epub" / "old.epub").write_bytes(b"from an earlier build")
+    output = tmp_path / "rtd-output"
+    (stale / "finished-for").write_text(str(output))   # an earlier run's success
+    env = {**os.environ, "READTHEDOCS": "True", "READTHEDOCS_OUTPUT": str(output),
+           "PYTHON": sys.executable}
+
+    def step(fmt):
+        return subprocess.run(["bash", "scripts/rtd-build", fmt], cwd=checkout, env=env,
+                              capture_output=True, text=True)
+
+    html = step("html")
+    assert html.returncode != 0 and "no-such-label" in html.stderr, html.stderr[-2000:]
+    for fmt in ("pdf", "epub"):
+        proc = step(fmt)
+        assert proc.returncode != 0
+        assert f"no {fmt} from this build: the html step did not finish" in proc.stderr
+        assert not (output / fmt).exists()
