@@ -139,19 +139,19 @@ def test_an_edit_leaves_no_trace_of_a_deleted_chapter_in_any_format(tmp_path):
     assert not list(build.glob("**/.buildinfo.bak"))
 
 
-def test_outputs_follow_the_users_umask(tmp_path):
-    """Folders 0755 and files 0644 under umask 022, as Sphinx's own are: a web server that
-    runs as another user can serve them."""
+@pytest.mark.parametrize("umask, folder, file", [(0o022, 0o755, 0o644), (0o027, 0o750, 0o640)])
+def test_outputs_follow_the_users_umask(tmp_path, umask, folder, file):
+    """Folders 0755 and files 0644 under umask 022, as Sphinx's own are, so a web server
+    that runs as another user can serve them; a stricter umask is kept as strict."""
     src = tmp_path / "book"
     shutil.copytree(ROOT / "tests" / "roots" / "test-rebuild", src)
     build = tmp_path / "build"
-    old = os.umask(0o022)
+    old = os.umask(umask)
     try:
         make(src, build)
     finally:
         os.umask(old)
     wrong = [f"{p.relative_to(build)} {oct(p.stat().st_mode & 0o777)}"
              for fmt in FORMATS for p in [build / fmt, *(build / fmt).rglob("*")]
-             if (p.stat().st_mode & 0o777) != (0o755 if p.is_dir() else 0o644)]
+             if (p.stat().st_mode & 0o777) != (folder if p.is_dir() else file)]
     assert wrong == []
-    assert (build / "html").stat().st_mode & 0o777 == 0o755
