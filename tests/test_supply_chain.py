@@ -41,8 +41,8 @@ def test_lock_says_how_it_was_made_and_is_installed_with_hashes():
     assert "uv pip compile --generate-hashes" in header and "make lock" in header
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"pip install .*--require-hashes -r requirements\.txt", makefile)
-    assert re.search(r"^lock:.*\n\t.*pip compile --generate-hashes .*requirements\.in", makefile,
-                     re.MULTILINE)
+    assert re.search(r"^lock:.*\n(\t.*\n)*\t.*pip compile --generate-hashes .*requirements\.in",
+                     makefile, re.MULTILINE)
 
 
 def test_the_parser_catches_a_loose_or_unhashed_line(tmp_path):

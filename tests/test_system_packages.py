@@ -184,7 +184,8 @@ KEYWORDS = {"if", "then", "else", "elif", "fi", "for", "while", "until", "do", "
             "esac", "in", "!", "{", "}", "time"}
 BUILTINS = {"set", "cd", "echo", "exit", "export", "read", "local", "return", "trap", "test",
             "[", "[[", "command", "printf", ":", "true", "false", "shift", "source", ".",
-            "eval", "wait", "type", "declare", "unset", "break", "continue", "continue;"}
+            "eval", "wait", "type", "declare", "unset", "break", "continue", "continue;",
+            "shopt"}
 
 
 def _code_only(text):
