@@ -34,10 +34,13 @@ help:  ## this list
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
 	@echo "Variables: PAPER=letter|a4  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=..."
 
-$(STAMP): requirements.txt scripts/ensure-system-packages
+# The book's own extension (patientpress/) goes in editable, with the pinned setuptools
+# and no download: an edit to it counts at once, and conf.py needs no sys.path entry.
+$(STAMP): requirements.txt pyproject.toml scripts/ensure-system-packages
 	@scripts/ensure-system-packages build
 	@test -x $(PYTHON) || python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.txt
+	$(PYTHON) -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
 
 venv: $(STAMP)  ## create or refresh the virtual environment
@@ -96,7 +99,7 @@ clean:  ## remove every build output
 # Make must not try to remake these through the catch-all below: the stamp's own
 # prerequisites included, or make drops a circular stamp <- file <- stamp dependency
 # with a message on every run.
-Makefile requirements.txt requirements.in scripts/ensure-system-packages: ;
+Makefile requirements.txt requirements.in pyproject.toml scripts/ensure-system-packages: ;
 
 # Any other target goes to Sphinx ("make singlehtml", "make linkcheck").
 %: $(STAMP)

@@ -6,12 +6,9 @@ so every build runs as ``sphinx-build -c . docs <outdir>``.
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-# Our own extension package sits beside this file.
-sys.path.insert(0, str(ROOT))
 
 # Reproducible builds: every date in the outputs comes from the last commit, unless the
 # caller set SOURCE_DATE_EPOCH (the Makefile does the same).

@@ -821,7 +821,7 @@ def main(argv=None):
     logdir = work / "logs"
     rmtree(logdir)
     logdir.mkdir()
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    env = {**os.environ,
            "PATH": os.pathsep.join([str(Path(PY).parent), os.environ.get("PATH", "")]),
            "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "1767225600")}
 

@@ -10,9 +10,6 @@ import pytest
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
-# The test projects under tests/roots/ load our extension from the repository.
-sys.path.insert(0, str(ROOT))
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
 STRICT = ["-n", "-W", "--keep-going"]
 
 

@@ -40,6 +40,8 @@ RUNTIME = {
                          "read where it is written (PY, the venv's weasyprint, pandoc)",
     "scripts/rtd-build: $PYTHON": "Read the Docs' python, or the venv's: the test puts "
                                   "the venv first on PATH",
+    "tests/test_package.py: venv / 'bin' / 'python'": "the python of a fresh venv the test "
+                                                      "makes from this one",
     "tests/test_system_packages.py: bin_ / 'bash'": "the system's bash, linked into a PATH "
                                                     "of stand-ins for the script's test",
 }

@@ -1,5 +1,5 @@
 """A tiny book: two chapters that share a heading and link to each other."""
-# patientpress is importable: tests/conftest.py puts the repository on sys.path.
+# patientpress is installed in the environment (make installs it, editable).
 project = "Tiny Book"
 author = "Test Writers"
 copyright = "2026, Test Writers"

@@ -1,5 +1,5 @@
 """A book whose chapters have no footnotes, URL footnotes, author footnotes, or both."""
-# patientpress is importable: tests/conftest.py puts the repository on sys.path.
+# patientpress is installed in the environment (make installs it, editable).
 project = "Footnote Book"
 author = "Test Writers"
 copyright = "2026, Test Writers"

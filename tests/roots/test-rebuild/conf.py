@@ -1,5 +1,5 @@
 """A tiny book with a figure and a stylesheet: every kind of edit has something to change."""
-# patientpress is importable: tests/conftest.py puts the repository on sys.path.
+# patientpress is installed in the environment (make installs it, editable).
 project = "Rebuild Book"
 author = "Test Writers"
 copyright = "2026, Test Writers"

@@ -1,0 +1,85 @@
+"""patientpress is an installable Sphinx extension: a wheel carries everything it needs
+(the print theme, its template and stylesheet), and a book enables it with
+``extensions = ["patientpress"]`` alone, outside this repository."""
+
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import zipfile
+
+import pytest
+
+from conftest import ROOT
+
+THEME_FILES = {"patientpress/theme/print/page.html", "patientpress/theme/print/theme.toml",
+               "patientpress/theme/print/static/print.css"}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    # From a copy of the tracked files: setuptools writes build/ into the tree it builds.
+    source = tmp_path_factory.mktemp("source")
+    tracked = subprocess.run(["git", "ls-files", "-z", "pyproject.toml", "patientpress"],
+                             cwd=ROOT, capture_output=True, check=True).stdout.decode()
+    for name in filter(None, tracked.split("\0")):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    dist = tmp_path_factory.mktemp("dist")
+    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps",
+                           "--no-build-isolation", "--quiet", "-w", str(dist), str(source)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    [built] = dist.glob("patientpress-*.whl")
+    return built
+
+
+def test_the_wheel_carries_the_print_theme_and_no_tests_or_tools(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert THEME_FILES <= names
+    assert "patientpress/builder.py" in names
+    assert not [n for n in names if n.startswith(("tests/", "bench/", "scripts/", "docs/"))]
+
+
+@pytest.mark.slow
+def test_a_book_outside_the_repository_builds_its_handout_from_the_wheel(wheel, tmp_path):
+    # A fresh environment: its own site-packages holds only the wheel; the pinned
+    # dependencies come from this one through a plain path line (which does not run this
+    # environment's .pth files, so its editable patientpress stays out of sight).
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    (tmp_path / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    os.replace(tmp_path / "deps.pth", os.path.join(site, "zz-deps.pth"))
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                           "--target", site, str(wheel)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "conf.py").write_text(
+        'project = "Foot Care"\nauthor = "A Clinic"\ncopyright = "2026, A Clinic"\n'
+        'version = release = "1"\nlanguage = "en"\n'
+        'extensions = ["myst_parser", "patientpress"]\n', encoding="utf-8")
+    (book / "index.md").write_text(
+        "# Foot Care\n\nLook at your feet every day.\n\n```{toctree}\nchapters/01-check\n```\n",
+        encoding="utf-8")
+    (book / "chapters" / "01-check.md").write_text(
+        "# Checking your feet\n\nUse a mirror to see the soles.\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([str(python), "-c", "import patientpress; print(patientpress.__file__)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env, check=True)
+    assert where.stdout.strip().startswith(site), where.stdout
+    out = tmp_path / "out"
+    proc = subprocess.run([str(python), "-m", "sphinx", "-b", "handout", "-n", "-W",
+                           "--keep-going", "-q", str(book), str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(p.name for p in out.glob("*.pdf")) == ["foot-care-large-print.pdf",
+                                                         "foot-care.pdf"]
+    assert (out / "foot-care.pdf").read_bytes().startswith(b"%PDF")
+    assert (out / "chapters" / "01-check.pdf").is_file()
+    assert (out / "_static" / "print.css").is_file()
