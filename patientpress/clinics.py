@@ -9,12 +9,16 @@ long-lived worker processes that load WeasyPrint and parse the book once each::
 Every ``*.yaml``, ``*.yml`` or ``*.toml`` file in the folder is one clinic. A clinic file
 with a problem fails alone, with a message naming the file, the field and the fix; its
 PDFs are not written (an older edition of it is removed) and the others still build.
+
+``--shard K/N`` builds only the clinic files of shard K of N, so that N machines (a CI
+matrix, a Kubernetes indexed Job) share a batch, writing to one output folder or several.
 """
 
 import argparse
 import copy
 import dataclasses
 import difflib
+import hashlib
 import json
 import logging
 import os
@@ -23,7 +27,7 @@ import shutil
 import sys
 import tomllib
 import unicodedata
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
 from . import booklet, builder, qr, render
@@ -454,6 +458,39 @@ def load_folder(folder, glyphs):
     return [c for c in good if c.path not in failed], failed
 
 
+# -- shards: one batch on several machines -------------------------------------------------
+
+SHARD_FORM = "--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8"
+
+
+def parse_shard(text):
+    """(K, N) from ``"K/N"``; :class:`ValueError` with the message for the user."""
+    match = re.fullmatch(r"([0-9]+)/([0-9]+)", text.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise ValueError(f"{SHARD_FORM}, not {text!r}")
+    return int(match[1]), int(match[2])
+
+
+def shard_of(relpath, n):
+    """The shard (1 to ``n``) that builds the clinic file at ``relpath`` (relative to the
+    clinic folder).
+
+    A hash of the path, not its place in sorted order: adding or removing a clinic file
+    moves no other file to another shard, so each shard keeps its clinics from run to run.
+    The cost is shards of uneven size when there are few files per shard. sha256 is the
+    same on every machine and Python (``hash()`` is salted per process); the path is in
+    POSIX form and NFC, as macOS may list a name decomposed (NFD) where Linux keeps NFC.
+    """
+    name = unicodedata.normalize("NFC", PurePath(relpath).as_posix())
+    digest = hashlib.sha256(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % n + 1
+
+
+def select_shard(files, folder, k, n):
+    """The clinic files of ``folder`` (sorted) that shard ``k`` of ``n`` builds."""
+    return sorted(f for f in files if shard_of(Path(f).relative_to(folder), n) == k)
+
+
 # -- the edition's print document ----------------------------------------------------
 
 def _has_class(element, name):
@@ -732,6 +769,11 @@ def _parser():
                         f"(default: {' '.join(DEFAULT_PRODUCTS)})")
     p.add_argument("--timeout", type=int, default=300, help="seconds allowed per PDF")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--shard", metavar="K/N",
+                   help="build only shard K of N of the clinic files (1 ≤ K ≤ N; each file's "
+                        "shard comes from a hash of its name), for a CI matrix or an indexed "
+                        "Job. Every shard still checks all the files, so two clinics with the "
+                        "same slug are found in any shards, but reports only its own")
     return p
 
 
@@ -743,7 +785,14 @@ def _check_book(book):
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    shard = None
+    if args.shard is not None:
+        try:
+            shard = parse_shard(args.shard)
+        except ValueError as exc:
+            parser.error(str(exc))   # usage and the message, exit status 2
     if args.jobs < 1:
         raise SystemExit("error: --jobs must be 1 or more")
     if not args.folder.is_dir():
@@ -754,7 +803,20 @@ def main(argv=None):
     if not files:
         raise SystemExit(f"error: {args.folder} has no clinic files (*.yaml, *.yml, *.toml); "
                          "see clinics/example-clinic.yaml")
-    clinics, failed = load_folder(args.folder, Glyphs(book))
+    mine = set(files)
+    if shard:
+        mine = set(select_shard(files, args.folder, *shard))
+        if not mine:   # a CI matrix may have more shards than there are clinic files
+            print(f"Clinic editions: shard {shard[0]}/{shard[1]} has no clinic files "
+                  f"({len(files)} in {args.folder}); nothing to do.")
+            return 0
+    # Every shard reads and checks all the files: a duplicate slug is a clash between two
+    # files that may sit in different shards. Each shard builds and reports only its own.
+    everyone, failed = load_folder(args.folder, Glyphs(book))
+    clinics = [c for c in everyone if c.path in mine]
+    failed = {path: exc for path, exc in failed.items() if path in mine}
+    # Editions that other shards build, maybe into this same output folder at this moment.
+    theirs = {c.slug for c in everyone if c.path not in mine}
     chapters = sorted(p.relative_to(book).as_posix() for p in (book / "chapters").glob("*.html"))
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -782,17 +844,20 @@ def main(argv=None):
         if staging[clinic.slug].exists():
             staging[clinic.slug].rename(final)
             written.append((clinic, sorted(final.rglob("*.pdf"))))
-    # A failed clinic keeps no out-of-date edition from an earlier run.
+    # A failed clinic keeps no out-of-date edition from an earlier run, unless its slug is
+    # that of a good clinic (which a failed file with a problem in another field can share),
+    # here or in another shard: that edition is the other clinic's.
     made = {clinic.slug for clinic, _ in written}
     for exc in failed.values():
-        if exc.slug and exc.slug not in made:
+        if exc.slug and exc.slug not in made and exc.slug not in theirs:
             shutil.rmtree(out / exc.slug, ignore_errors=True)
-    _summary(written, failed)
+    which = f", shard {shard[0]}/{shard[1]} ({len(mine)} of {len(files)} files)" if shard else ""
+    _summary(written, failed, which)
     return 1 if failed else 0
 
 
-def _summary(written, failed):
-    print(f"\nClinic editions: {len(written)} written, {len(failed)} failed.")
+def _summary(written, failed, which=""):
+    print(f"\nClinic editions{which}: {len(written)} written, {len(failed)} failed.")
     for clinic, pdfs in written:
         print(f"  {clinic.path}:")
         for pdf in pdfs:

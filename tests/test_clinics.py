@@ -371,8 +371,135 @@ def test_help():
     proc = subprocess.run([sys.executable, "-m", "patientpress.clinics", "--help"],
                           capture_output=True, text=True)
     assert proc.returncode == 0
-    for option in ("--book", "--out", "--jobs", "--products"):
+    for option in ("--book", "--out", "--jobs", "--products", "--shard K/N"):
         assert option in proc.stdout
+
+
+# -- shards: one batch on several machines -----------------------------------------------
+
+SHARD_NAMES = [f"clinic-{i:03d}.{ext}" for i, ext in
+               zip(range(57), ["yaml", "yml", "toml"] * 19)] + ["Zoë.yaml", "Łódź clinic.toml"]
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 8, 58, 59, 200])
+def test_shards_partition_the_clinic_files(tmp_path, n):
+    files = [tmp_path / name for name in SHARD_NAMES]
+    shards = [clinics.select_shard(files, tmp_path, k, n) for k in range(1, n + 1)]
+    assert sorted(f for shard in shards for f in shard) == sorted(files)   # each exactly once
+    if n > len(files):
+        assert [] in shards   # more shards than files: some are empty
+    # The same shards whatever the order of the listing, or the folder's spelling.
+    for k, shard in enumerate(shards, 1):
+        assert clinics.select_shard(list(reversed(files)), tmp_path, k, n) == shard
+        moved = [Path("elsewhere") / name for name in SHARD_NAMES]
+        assert clinics.select_shard(moved, "elsewhere", k, n) == [
+            Path("elsewhere") / f.name for f in shard]
+
+
+def test_shard_of_is_the_same_on_every_machine():
+    # Pinned: Python's salted hash() or a machine's file order would change these.
+    assert [clinics.shard_of("riverside.yaml", n) for n in (2, 3, 4, 8)] == [2, 1, 4, 8]
+    assert [clinics.shard_of("b.yaml", n) for n in (2, 3, 4, 8)] == [1, 3, 1, 5]
+    # macOS may list a name decomposed (NFD), Linux composed (NFC); a path in any form.
+    assert clinics.shard_of("zoe\u0308.yaml", 8) == clinics.shard_of("zo\u00eb.yaml", 8)
+    assert clinics.shard_of(Path("sub") / "a.yaml", 8) == clinics.shard_of("sub/a.yaml", 8)
+
+
+def test_adding_a_clinic_file_moves_no_other():
+    before = {name: clinics.shard_of(name, 8) for name in SHARD_NAMES}
+    for extra in ("new-clinic.yaml", "aaa.yaml", "zzz.toml"):
+        after = {name: clinics.shard_of(name, 8) for name in [*SHARD_NAMES, extra]}
+        assert {name: after[name] for name in SHARD_NAMES} == before
+
+
+@pytest.mark.parametrize("value", ["0/3", "4/3", "x", "1/0", "0/0", "", "2", "1/2/3", "-1/3",
+                                   "1.5/3", "a/b"])
+def test_bad_shard_values_exit_2_with_the_form(tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as exc:
+        clinics.main([str(tmp_path), "--book", str(tmp_path), "--out", str(tmp_path / "out"),
+                      f"--shard={value}"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1] == ("patientpress-clinics: error: --shard takes K/N with "
+                                    f"1 ≤ K ≤ N, e.g. --shard 2/8, not {value!r}")
+    assert not (tmp_path / "out").exists()
+    assert clinics.parse_shard("2/8") == (2, 8) and clinics.parse_shard("3/3") == (3, 3)
+
+
+def test_empty_shard_is_not_an_error(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"riverside.yaml": GOOD})
+    assert clinics.shard_of("riverside.yaml", 4) == 4
+    code, stdout, stderr = run(capsys, folder, book, tmp_path / "out", "--shard", "1/4")
+    assert code == 0, stderr
+    assert f"shard 1/4 has no clinic files (1 in {folder}); nothing to do" in stdout
+    assert not list((tmp_path / "out").rglob("*"))
+
+
+def _pdfs(out):
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*.pdf")}
+
+
+def test_two_shards_into_one_folder_make_every_edition(tmp_path, capsys, book):
+    names = {"a.yaml": "Alder Clinic", "b.yaml": "Birch Clinic", "c.yaml": "Cedar Clinic",
+             "d.yaml": "Dogwood Clinic"}
+    assert {n: clinics.shard_of(n, 2) for n in names} == {"a.yaml": 2, "b.yaml": 1,
+                                                        "c.yaml": 2, "d.yaml": 1}
+    folder = folder_with(tmp_path, {n: GOOD.replace("Riverside Foot Clinic", clinic)
+                                    for n, clinic in names.items()})
+    out = tmp_path / "out"
+    code, stdout, stderr = run(capsys, folder, book, out, "--products", "book", "--shard", "1/2")
+    assert code == 0, stderr
+    assert "Clinic editions, shard 1/2 (2 of 4 files): 2 written, 0 failed." in stdout
+    first = _pdfs(out)
+    assert sorted(first) == ["birch-clinic/birch-clinic-handout.pdf",
+                             "dogwood-clinic/dogwood-clinic-handout.pdf"]
+    code, stdout, stderr = run(capsys, folder, book, out, "--products", "book", "--shard", "2/2")
+    assert code == 0, stderr
+    both = _pdfs(out)
+    assert sorted(both) == [f"{slug}/{slug}-handout.pdf" for slug in (
+        "alder-clinic", "birch-clinic", "cedar-clinic", "dogwood-clinic")]
+    assert {k: both[k] for k in first} == first   # shard 1's editions untouched
+    # Run again, shard 1 after shard 2: it rewrites its own and leaves shard 2's.
+    code, _, stderr = run(capsys, folder, book, out, "--products", "book", "--shard", "1/2")
+    assert code == 0, stderr
+    again = _pdfs(out)
+    assert sorted(again) == sorted(both)
+    assert all(again[k] == both[k] for k in both if k.startswith(("alder", "cedar")))
+    assert "Birch Clinic" in pdfread.text(out / "birch-clinic" / "birch-clinic-handout.pdf", 1, 1)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []   # no staging left
+
+
+def test_duplicate_slugs_in_different_shards_fail_both(tmp_path, capsys, book):
+    # Every shard checks every file, so each shard reports the clash for its own file.
+    assert (clinics.shard_of("a.yaml", 2), clinics.shard_of("b.yaml", 2)) == (2, 1)
+    folder = folder_with(tmp_path, {"a.yaml": GOOD.replace("Riverside Foot Clinic", "Zoë Clinic"),
+                                    "b.yaml": GOOD.replace("Riverside Foot Clinic", "Zoe Clinic")})
+    for k, mine, theirs in ((1, "b.yaml", "a.yaml"), (2, "a.yaml", "b.yaml")):
+        code, stdout, stderr = run(capsys, folder, book, tmp_path / "out", "--shard", f"{k}/2")
+        assert code == 1
+        assert f"shard {k}/2 (1 of 2 files): 0 written, 1 failed." in stdout
+        assert (f"{folder / mine}: the clinics in a.yaml, b.yaml all get the file name "
+                "'zoe-clinic'. Fix: give each a different name, or add a different slug:") in stderr
+        assert f"FAILED {folder / mine} " in stderr and str(folder / theirs) not in stderr
+    assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_failed_clinic_keeps_another_shards_edition_of_its_slug(tmp_path, capsys, book):
+    # b.yaml fails (bad web address) with the slug of good a.yaml in the other shard: as in
+    # one run, the edition under that slug is a.yaml's and stays.
+    assert (clinics.shard_of("a.yaml", 2), clinics.shard_of("b.yaml", 2)) == (2, 1)
+    folder = folder_with(tmp_path, {
+        "a.yaml": GOOD,
+        "b.yaml": GOOD.replace("https://riverside.example.org/", "mailto:x@example.org")})
+    out = tmp_path / "out"
+    code, _, stderr = run(capsys, folder, book, out, "--products", "book", "--shard", "2/2")
+    assert code == 0, stderr
+    edition = _pdfs(out)
+    assert list(edition) == ["riverside-foot-clinic/riverside-foot-clinic-handout.pdf"]
+    code, _, stderr = run(capsys, folder, book, out, "--products", "book", "--shard", "1/2")
+    assert code == 1
+    assert f"FAILED {folder / 'b.yaml'} (no PDF written)" in stderr
+    assert _pdfs(out) == edition
 
 
 # -- booklets ----------------------------------------------------------------------------
