@@ -67,7 +67,7 @@ clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/
 
 a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build/a11y
 	@scripts/ensure-system-packages test
-	$(PYTHON) -m patientpress.a11y $(BUILDDIR)
+	$(PYTHON) -m tools.a11y $(BUILDDIR)
 	$(PYTHON) -m pytest tests -m "a11y and not book" -p no:cacheprovider -q
 
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)

@@ -10,7 +10,6 @@ handout per chapter and a large-print edition.
 import html
 import os
 import re
-import shutil
 from pathlib import Path
 
 import markupsafe
@@ -22,7 +21,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import fonts, qr, render, singlefile
+from . import fonts, pool, qr, render, singlefile
 
 logger = logging.getLogger(__name__)
 
@@ -309,7 +308,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 jobs.append((docname, out / f"{docname}.html",
                              out / "chapters" / f"{Path(docname).name}.pdf", False))
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", self.outdir)]
-        cache = RenderCache(Path(self.doctreedir) / "handout-renders", out)
+        cache = render.RenderCache(Path(self.doctreedir) / "handout-renders", out)
         todo, keys = [], []
         for docname, html_path, pdf_path, large in jobs:
             rel = pdf_path.relative_to(out).as_posix()
@@ -320,13 +319,13 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             if cache.restore(key, pdf_path):
                 logger.info("unchanged, kept: %s", rel)
                 continue
-            todo.append((rel, key, pdf_path, render.Job(
-                _render_one, ((html_text, str(pdf_path), out.as_uri() + "/", roots, sheets,
+            todo.append((rel, key, pdf_path, pool.Job(
+                render.render_and_finish, ((html_text, str(pdf_path), out.as_uri() + "/", roots, sheets,
                                docname),),
                 timeout=self.config.handout_timeout, what=rel, target=pdf_path)))
         failure = None
-        pool = render.workers(self.config.handout_workers)
-        outcomes = dict(pool.run([job for *_, job in todo]))
+        workers = pool.workers(self.config.handout_workers)
+        outcomes = dict(workers.run([job for *_, job in todo]))
         for index, (rel, key, pdf_path, _job) in enumerate(todo):
             outcome = outcomes[index]
             if isinstance(outcome, BaseException):
@@ -356,77 +355,6 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             message = (message.replace(out.as_uri(), Path(final).as_uri())
                        .replace(str(out), final))
         return message
-
-
-class RenderCache:
-    """PDFs already rendered, by what they were rendered from (``<doctreedir>/handout-renders``).
-
-    A PDF's key hashes its print document, its stylesheets, this package's files, the
-    output folder's ``_static`` and ``_images``, the renderer's version and
-    SOURCE_DATE_EPOCH. Kept beside the doctrees, not in the output folder, so an output
-    folder is always written whole and holds nothing from an earlier build.
-    """
-
-    def __init__(self, folder, outdir):
-        import hashlib
-        from importlib.metadata import version
-
-        self.folder = Path(folder)
-        digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        shared = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".css", ".html")]
-        for sub in ("_static", "_images"):
-            shared += sorted(p for p in (Path(outdir) / sub).rglob("*") if p.is_file())
-        for path in shared:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        digest.update(f"{version('weasyprint')} {version('pikepdf')} "
-                      f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-        self.shared = digest.hexdigest()
-
-    def key(self, html_text, stylesheets):
-        import hashlib
-
-        digest = hashlib.sha256(self.shared.encode())
-        for part in (html_text, *stylesheets):
-            digest.update(part.encode("utf-8") + b"\0")
-        return digest.hexdigest()
-
-    def _path(self, key):
-        return self.folder / f"{key}.pdf"
-
-    def restore(self, key, pdf_path):
-        """Put the PDF rendered for ``key`` at ``pdf_path``; False when there is none."""
-        cached = self._path(key)
-        if not cached.is_file():
-            return False
-        pdf_path = Path(pdf_path)
-        if pdf_path.is_file() and pdf_path.read_bytes() == cached.read_bytes():
-            return True   # an incremental sphinx-build into the same folder: leave it be
-        render.atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
-        return True
-
-    def store(self, key, pdf_path):
-        self.folder.mkdir(parents=True, exist_ok=True)
-        render.atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
-
-    def keep_only(self, keys):
-        """Forget every PDF but this build's, so the cache never grows past one build."""
-        for path in self.folder.glob("*.pdf"):
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
-
-
-def _render_one(job):
-    """Render and finish one PDF; return its warnings — run in a worker process."""
-    html_text, pdf_path, base_url, roots, sheets, location = job
-    warnings = []
-    render.render_pdf(html_text, pdf_path, base_url=base_url,
-                      allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
-                      location=location,
-                      warn=lambda message, subtype: warnings.append(
-                          (message, subtype, location)))
-    finish_pdf(pdf_path, html_text)
-    return warnings
 
 
 def _ancestors(node, stop):
@@ -465,7 +393,7 @@ def setup(app):
     app.add_config_value("handout_products", ["book", "chapters", "large-print"], "env",
                          types=(list, tuple))
     app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
-    app.add_config_value("handout_timeout", 300, "env", types=(int,))
+    app.add_config_value("handout_timeout", pool.DEFAULT_TIMEOUT, "env", types=(int, float))
     # Worker processes that render the PDFs side by side, each PDF within handout_timeout:
     # 0 is one per core; -1 renders in the main process with no time limit (profiling).
     app.add_config_value("handout_workers", 0, "", types=(int,))
@@ -474,156 +402,3 @@ def setup(app):
     app.connect("config-inited", _check_config)
 
 
-# -- PDF/UA touches WeasyPrint 70 leaves undone ---------------------------------------------
-
-def link_descriptions(html_text):
-    """{id: words} for every id of the print document: what a link to it leads to."""
-    import lxml.html
-
-    doc = lxml.html.document_fromstring(html_text)
-    words = {}
-    for el in doc.iter():
-        ident = el.get("id") if isinstance(el.tag, str) else None
-        if not ident:
-            continue
-        target = el
-        if el.tag == "section" or not el.text_content().strip():
-            # A section, or an empty marker before a heading: name it by its heading.
-            scope = el if el.tag == "section" else el.getparent()
-            target = next((h for h in scope.iter("h1", "h2", "h3", "h4", "h5", "h6")), el)
-        text = " ".join(target.text_content().split())
-        if text:
-            words[ident] = text
-    return words
-
-
-def _struct_kids(elem):
-    import pikepdf
-
-    kids = elem.get("/K")
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
-
-
-def finish_pdf(pdf_path, html_text):
-    """Make a WeasyPrint PDF/UA-1 file meet what WeasyPrint 70 does not, in place (atomic):
-
-    - running heads and page numbers (margin boxes) are marked content whose structure
-      elements are left out of the tree: they become ``/Artifact`` (pagination);
-    - every inline box inside a link gets its own, duplicate link annotation: one link is
-      one annotation (a screen reader lists it once);
-    - a link's ``/Contents`` is its anchor name: it becomes words a person understands.
-    """
-    import pikepdf
-
-    pdf_path = Path(pdf_path)
-    words = link_descriptions(html_text)
-    with pikepdf.open(pdf_path) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if root is None:
-            return
-        pages = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
-        dests = _named_destinations(pdf)
-        nums = root.ParentTree.Nums
-        parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
-
-        reachable = set()
-        dropped = []   # annotations that duplicate the link around them
-
-        def walk(elem, link_target):
-            reachable.add(elem.objgen)
-            own_target = link_target
-            for kid in _struct_kids(elem):
-                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
-                    annot = kid.Obj
-                    target = _annot_target(annot)
-                    if link_target is not None and target == link_target:
-                        dropped.append((elem, kid, annot))
-                    else:
-                        own_target = target
-                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    walk(kid, own_target)
-
-        for top in _struct_kids(root):
-            walk(top, None)
-
-        for elem, objr, annot in dropped:
-            elem.K = pikepdf.Array([k for k in _struct_kids(elem) if not (
-                isinstance(k, pikepdf.Dictionary) and k.objgen == objr.objgen)])
-            if elem.S == "/Link" and not any(
-                    isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
-                    for k in _struct_kids(elem)):
-                elem.S = pikepdf.Name("/Span")
-            page = pdf.pages[pages[objr.Pg.objgen] - 1]
-            page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != annot.objgen])
-            parent_tree.pop(int(annot.StructParent), None)
-
-        for number, page in enumerate(pdf.pages):
-            mcids = parent_tree.get(number)
-            if mcids is None:
-                continue
-            furniture = {m for m, ref in enumerate(mcids)
-                         if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in reachable}
-            if furniture:
-                _mark_artifacts(pdf, page, furniture)
-                for m in furniture:
-                    mcids[m] = None
-            for annot in page.get("/Annots", []):
-                if annot.get("/Subtype") == "/Link":
-                    annot.Contents = pikepdf.String(
-                        _describe(annot, words, dests, pages))
-
-        root.ParentTree.Nums = pikepdf.Array(
-            [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])
-        render.atomic_write(pdf_path, lambda tmp: pdf.save(tmp, deterministic_id=True))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(pdf_path, 0o666 & ~umask)   # readable like every other build output
-
-
-def _annot_target(annot):
-    dest = annot.get("/Dest")
-    if dest is not None:
-        return ("dest", str(dest))
-    action = annot.get("/A")
-    if action is not None and action.get("/URI") is not None:
-        return ("uri", str(action.URI))
-    return None
-
-
-def _named_destinations(pdf):
-    import pikepdf
-
-    names = pdf.Root.get("/Names")
-    if names is None or names.get("/Dests") is None:
-        return {}
-    return {key: value for key, value in pikepdf.NameTree(names.Dests).items()}
-
-
-def _describe(annot, words, dests, pages):
-    kind, target = _annot_target(annot) or (None, "")
-    if kind == "uri":
-        if target.startswith("mailto:"):
-            return "Email " + target.removeprefix("mailto:")
-        return "Web address " + target
-    text = words.get(target, "another part of this document")
-    dest = dests.get(target)
-    page = pages.get(dest[0].objgen) if dest is not None and len(dest) else None
-    return f"Go to “{text}”, page {page}" if page else f"Go to “{text}”"
-
-
-def _mark_artifacts(pdf, page, mcids):
-    """Rewrite the marked-content sequences ``mcids`` of ``page`` as pagination artifacts."""
-    import pikepdf
-
-    ops = []
-    for operands, operator in pikepdf.parse_content_stream(page):
-        if (str(operator) == "BDC" and len(operands) == 2
-                and isinstance(operands[1], pikepdf.Dictionary)
-                and operands[1].get("/MCID") is not None
-                and int(operands[1].MCID) in mcids):
-            operands = [pikepdf.Name("/Artifact"),
-                        pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))]
-        ops.append((operands, operator))
-    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))

@@ -30,7 +30,7 @@ import unicodedata
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
-from . import booklet, builder, qr, render
+from . import booklet, pdfua, pool, qr, render
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
@@ -696,7 +696,7 @@ def render_job(job, book_dir):
             return job, "the PDF renderer reported: " + "; ".join(dict.fromkeys(messages))
         # The same PDF/UA finishing as the book's own handouts (running heads as artifacts,
         # one annotation per link, link descriptions in words).
-        builder.finish_pdf(pages, html)
+        pdfua.finish_pdf(pages, html)
         if kind == "booklet":
             booklet.impose(pages, target, clinic.paper)
     except ClinicError as exc:
@@ -733,10 +733,10 @@ def _run(jobs, workers, book_dir, timeout, progress):
     bar = tqdm(total=len(jobs), unit="pdf", desc="Clinic editions", disable=not progress,
                file=sys.stderr)
     try:
-        pool = render.workers(workers)
-        renders = [render.Job(render_job, (job, book_dir), timeout=timeout,
+        runner = pool.workers(workers)
+        renders = [pool.Job(render_job, (job, book_dir), timeout=timeout,
                               what=job[3].name, target=job[3]) for job in jobs]
-        for index, outcome in pool.run(renders):
+        for index, outcome in runner.run(renders):
             if isinstance(outcome, BaseException):
                 outcome = jobs[index], str(outcome)
             yield outcome
@@ -767,7 +767,8 @@ def _parser():
                    metavar="PRODUCT",
                    help=f"what to make, any of {', '.join(PRODUCTS)} "
                         f"(default: {' '.join(DEFAULT_PRODUCTS)})")
-    p.add_argument("--timeout", type=int, default=300, help="seconds allowed per PDF")
+    p.add_argument("--timeout", type=float, default=pool.DEFAULT_TIMEOUT,
+                   help="seconds allowed per PDF (default: %(default)s)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--shard", metavar="K/N",
                    help="build only shard K of N of the clinic files (1 ≤ K ≤ N; each file's "

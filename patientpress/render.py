@@ -1,33 +1,26 @@
-"""Render a print document to PDF with WeasyPrint, in-process, safely.
+"""Render a print document to PDF with WeasyPrint, safely, and remember what was rendered.
 
 - WeasyPrint's log is bridged into Sphinx's, so its warnings fail a strict build.
 - Only files under the allowed folders can be read; every network address is refused.
-- A render that runs too long is stopped: renders run in worker processes (:class:`Pool`),
-  and a worker past its job's time limit is killed from outside.
 - The PDF is written to a temporary name and renamed, so no half-written file is left.
+- :class:`RenderCache` keeps each PDF under a hash of its inputs, beside the doctrees.
+- :func:`render_and_finish` is the job a worker of :mod:`patientpress.pool` runs (the time
+  limit is the pool's).
 """
 
-import atexit
 import contextlib
 import logging as pylogging
 import os
-import pickle
-import signal
-import tempfile
-import time
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from sphinx.errors import SphinxError
 from sphinx.util import logging
 
+from . import pdfua
+from .files import atomic_write
+
 logger = logging.getLogger(__name__)
-
-
-class RenderTimeout(SphinxError):
-    """The render took longer than ``handout_timeout`` seconds."""
-
-    category = "PDF render stopped"
 
 
 class RefusedResource(Exception):
@@ -106,227 +99,6 @@ def log_warning(message, subtype, location):
     logger.warning("%s", message, type="handout", subtype=subtype, location=location)
 
 
-# -- worker processes ------------------------------------------------------------------
-
-class Job:
-    """One render for the pool: ``func(*args, **kwargs)`` in a worker, stopped after
-    ``timeout`` seconds (``None``: no limit).
-
-    ``what`` names the job in messages; ``target`` is the file it writes, whose temporary
-    file is removed when the job is stopped.
-    """
-
-    def __init__(self, func, args, *, kwargs=None, timeout=None, what="", target=None):
-        self.func, self.args, self.kwargs, self.timeout = func, args, kwargs or {}, timeout
-        self.what, self.target = what, target
-
-    def expired(self):
-        return RenderTimeout(
-            f"rendering {self.what} took longer than {self.timeout:g} s and was stopped: look "
-            "for a very long table or a very large image in the chapter, or raise "
-            "handout_timeout in conf.py")
-
-
-def _warm():
-    """Load what a render needs, once per worker, before the first PDF is asked for."""
-    import pikepdf  # noqa: F401
-    import weasyprint  # noqa: F401
-
-
-def _serve(conn):
-    """A worker's life: load WeasyPrint, then run each job it is sent until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
-    _warm()
-    conn.send("ready")   # a job's time limit starts now, not while WeasyPrint loads
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        if job is None:
-            return
-        func, args, kwargs = job
-        try:
-            reply = ("ok", func(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-            try:
-                pickle.dumps(exc)
-            except Exception:  # noqa: BLE001
-                exc = RuntimeError(f"{type(exc).__name__}: {exc}")
-            reply = ("error", exc)
-        conn.send(reply)
-
-
-class _Worker:
-    def __init__(self, context):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
-        child.close()
-
-    def kill(self):
-        self.process.kill()
-        self.process.join()
-        self.conn.close()
-
-
-class Pool:
-    """Render worker processes, forked once and kept; each job has its own time limit.
-
-    The limit is enforced from outside: the parent waits on the workers' pipes with a
-    deadline and kills a worker whose job runs past it (then forks a fresh one). Nothing
-    depends on where in WeasyPrint a signal would have landed.
-    """
-
-    def __init__(self, count):
-        import multiprocessing
-
-        self._context = multiprocessing.get_context("fork")
-        self.count = count
-        self._starting = [_Worker(self._context) for _ in range(count)]
-        self._idle = []
-
-    def run(self, jobs):
-        """Yield ``(index, outcome)`` for each job as it ends: the function's return value,
-        the exception it raised, or :class:`RenderTimeout` / :class:`SphinxError` when it was
-        stopped or its worker died."""
-        from multiprocessing.connection import wait
-
-        pending = list(enumerate(jobs))[::-1]
-        running = {}   # conn -> (worker, index, deadline)
-        while pending or running:
-            while pending and self._idle:
-                worker, (index, job) = self._idle.pop(), pending.pop()
-                worker.conn.send((job.func, job.args, job.kwargs))
-                deadline = time.monotonic() + job.timeout if job.timeout else None
-                running[worker.conn] = (worker, index, deadline)
-            deadlines = [d for _, _, d in running.values() if d is not None]
-            limit = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
-            starting = {w.conn: w for w in self._starting}
-            for conn in wait([*running, *starting], timeout=limit):
-                if conn in starting:
-                    self._started(starting[conn])
-                    continue
-                worker, index, _ = running.pop(conn)
-                try:
-                    status, value = conn.recv()
-                except (EOFError, OSError):
-                    worker.process.join(timeout=5)
-                    code = worker.process.exitcode
-                    yield index, self._replace(worker, jobs[index], SphinxError(
-                        f"the render of {jobs[index].what} stopped unexpectedly (its worker "
-                        f"process ended with status {code}); run the build again, and if it "
-                        "happens again, look for a very large picture or table"))
-                    continue
-                self._idle.append(worker)
-                yield index, value
-            now = time.monotonic()
-            for conn, (worker, index, deadline) in list(running.items()):
-                if deadline is not None and now >= deadline:
-                    del running[conn]
-                    yield index, self._replace(worker, jobs[index], jobs[index].expired())
-
-    def _started(self, worker):
-        self._starting.remove(worker)
-        try:
-            worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            worker.kill()
-            raise SphinxError("a PDF render worker could not start (it could not load "
-                              "WeasyPrint); run the build again to see the error") from exc
-        self._idle.append(worker)
-
-    def _replace(self, worker, job, outcome):
-        worker.kill()
-        if job.target is not None:
-            remove_partial(job.target)
-        self._starting.append(_Worker(self._context))
-        return outcome
-
-    def close(self):
-        for worker in self._starting:
-            worker.kill()
-        self._starting = []
-        for worker in self._idle:
-            with contextlib.suppress(OSError):
-                worker.conn.send(None)
-        for worker in self._idle:
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.kill()
-        self._idle = []
-
-
-class InProcess:
-    """Runs the jobs here, one after another, with no time limit: for a profiler, which sees
-    only its own process (``handout_workers = -1``). Never the default."""
-
-    count = 0
-
-    @staticmethod
-    def run(jobs):
-        for index, job in enumerate(jobs):
-            try:
-                yield index, job.func(*job.args, **job.kwargs)
-            except Exception as exc:  # noqa: BLE001 - reported like a worker's failure
-                yield index, exc
-
-
-_POOL = None
-
-
-def workers(count=0):
-    """The render pool of this process (``count``: 0 is one per core; -1, none: render in
-    this process without a time limit, for profiling).
-
-    Started once and kept: ``scripts/build`` starts it before its first format, so the
-    workers load WeasyPrint while Sphinx reads the sources, and every handout build of the
-    run uses them.
-    """
-    global _POOL
-    if count < 0:
-        return InProcess()
-    if _POOL is None:
-        _POOL = Pool(count or os.cpu_count() or 1)
-        atexit.register(stop_workers)
-    return _POOL
-
-
-def stop_workers():
-    """Stop the workers (at exit: before Python tears down the modules they need)."""
-    global _POOL
-    if _POOL is not None:
-        pool, _POOL = _POOL, None
-        pool.close()
-
-
-def remove_partial(path):
-    """Remove the temporary files :func:`atomic_write` left for ``path`` (a stopped render)."""
-    path = Path(path)
-    for leftover in path.parent.glob(f".{path.stem}-*.part"):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-
-
-def atomic_write(path, write):
-    """Call ``write(tmp_path)`` then rename to ``path``; remove the temporary file on failure."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        # mkstemp makes the file private (0600); a build output is readable like the rest.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
 def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), location=None,
                variant="pdf/ua-1", warn=None):
     """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
@@ -357,3 +129,74 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
             tmp, stylesheets=css, pdf_variant=variant, pdf_tags=True,
             uncompressed_pdf=False, custom_metadata=False))
     return bridge.messages + refused
+
+
+class RenderCache:
+    """PDFs already rendered, by what they were rendered from (``<doctreedir>/handout-renders``).
+
+    A PDF's key hashes its print document, its stylesheets, this package's files, the
+    output folder's ``_static`` and ``_images``, the renderer's version and
+    SOURCE_DATE_EPOCH. Kept beside the doctrees, not in the output folder, so an output
+    folder is always written whole and holds nothing from an earlier build.
+    """
+
+    def __init__(self, folder, outdir):
+        import hashlib
+        from importlib.metadata import version
+
+        self.folder = Path(folder)
+        digest = hashlib.sha256()
+        package = Path(__file__).resolve().parent
+        shared = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".css", ".html")]
+        for sub in ("_static", "_images"):
+            shared += sorted(p for p in (Path(outdir) / sub).rglob("*") if p.is_file())
+        for path in shared:
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        digest.update(f"{version('weasyprint')} {version('pikepdf')} "
+                      f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+        self.shared = digest.hexdigest()
+
+    def key(self, html_text, stylesheets):
+        import hashlib
+
+        digest = hashlib.sha256(self.shared.encode())
+        for part in (html_text, *stylesheets):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def _path(self, key):
+        return self.folder / f"{key}.pdf"
+
+    def restore(self, key, pdf_path):
+        """Put the PDF rendered for ``key`` at ``pdf_path``; False when there is none."""
+        cached = self._path(key)
+        if not cached.is_file():
+            return False
+        pdf_path = Path(pdf_path)
+        if pdf_path.is_file() and pdf_path.read_bytes() == cached.read_bytes():
+            return True   # an incremental sphinx-build into the same folder: leave it be
+        atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
+        return True
+
+    def store(self, key, pdf_path):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
+
+    def keep_only(self, keys):
+        """Forget every PDF but this build's, so the cache never grows past one build."""
+        for path in self.folder.glob("*.pdf"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
+
+
+def render_and_finish(job):
+    """Render and finish one PDF; return its warnings — a :class:`pool.Job` for a worker."""
+    html_text, pdf_path, base_url, roots, sheets, location = job
+    warnings = []
+    render_pdf(html_text, pdf_path, base_url=base_url,
+                      allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
+                      location=location,
+                      warn=lambda message, subtype: warnings.append(
+                          (message, subtype, location)))
+    pdfua.finish_pdf(pdf_path, html_text)
+    return warnings

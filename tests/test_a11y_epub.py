@@ -9,7 +9,7 @@ from lxml import etree
 
 import epubread
 from conftest import sphinx_build
-from patientpress import a11y
+from tools import a11y
 from patientpress.epub import add_aria
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """The website's accessibility check: it catches each fault in a broken site, and the book passes.
 
-The check (patientpress/a11y.py) runs every page in Debian's Chromium with axe-core's
+The check (tools/a11y.py) runs every page in Debian's Chromium with axe-core's
 WCAG 2.0/2.1/2.2 A and AA rules, light and dark, at desktop width and at 320 px, and adds
 what axe does not cover: 7:1 body text, reflow, text zoom, the skip link, the keyboard
 and focus ring, link names out of context, alt text.
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import sphinx_build
-from patientpress import a11y
+from tools import a11y
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "roots" / "test-a11y-web-broken"

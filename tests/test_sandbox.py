@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT
 from test_bad_input import EPOCH, assert_nothing_half_written, copy_book, sphinx_build
 
-from patientpress import render
+from patientpress import pool, render
 
 ROOTS = ROOT / "tests" / "roots"
 FORMATS = ["html", "epub", "handout"]
@@ -212,18 +212,18 @@ def test_fetcher_reads_files_inside_the_book(sandbox):
 def _long_render(tmp_path, timeout):
     rows = "".join(f"<tr><td>row {i}</td><td>{'word ' * 30}</td></tr>" for i in range(4000))
     target = tmp_path / "long.pdf"
-    return render.Job(render.render_pdf, (f"<table>{rows}</table>", target),
+    return pool.Job(render.render_pdf, (f"<table>{rows}</table>", target),
                       kwargs={"base_url": tmp_path.as_uri() + "/", "allowed_roots": [tmp_path]},
                       timeout=timeout, what="long.pdf", target=target)
 
 
 def test_a_render_that_runs_too_long_is_stopped(tmp_path):
-    pool = render.Pool(1)
+    workers = pool.Pool(1)
     try:
-        [(index, outcome)] = list(pool.run([_long_render(tmp_path, 0.05)]))
+        [(index, outcome)] = list(workers.run([_long_render(tmp_path, 0.05)]))
     finally:
-        pool.close()
-    assert index == 0 and isinstance(outcome, render.RenderTimeout)
+        workers.close()
+    assert index == 0 and isinstance(outcome, pool.RenderTimeout)
     assert str(outcome).startswith("rendering long.pdf took longer than 0.05 s and was "
                                    "stopped: look for a very long table")
     assert list(tmp_path.iterdir()) == []              # no PDF, no temporary file
@@ -245,46 +245,46 @@ def test_the_time_limit_holds_20_times_out_of_20_with_both_cores_busy(tmp_path):
             for _ in range(os.cpu_count() or 2)]
     for process in busy:
         process.start()
-    pool = render.Pool(1)
+    workers = pool.Pool(1)
     try:
         for attempt in range(20):
             folder = tmp_path / str(attempt)
             folder.mkdir()
-            list(pool.run([render.Job(os.getpid, ())]))   # the (new) worker has started
+            list(workers.run([pool.Job(os.getpid, ())]))   # the (new) worker has started
             limit = 0.2 + attempt * 0.05
             started = time.monotonic()
-            [(_, outcome)] = list(pool.run([_long_render(folder, limit)]))
-            assert isinstance(outcome, render.RenderTimeout), (attempt, outcome)
+            [(_, outcome)] = list(workers.run([_long_render(folder, limit)]))
+            assert isinstance(outcome, pool.RenderTimeout), (attempt, outcome)
             # Stopped at the deadline, not when the render happened to end on its own
             # (it takes far longer).
             assert time.monotonic() - started < limit + 2, attempt
             assert list(folder.iterdir()) == [], attempt
     finally:
-        pool.close()
+        workers.close()
         for process in busy:
             process.kill()
 
 
 def test_a_render_within_its_time_limit_ends_normally(tmp_path):
-    pool = render.Pool(1)
+    workers = pool.Pool(1)
     target = tmp_path / "short.pdf"
     try:
-        [(_, outcome)] = list(pool.run([render.Job(
+        [(_, outcome)] = list(workers.run([pool.Job(
             render.render_pdf, ("<html lang=\"en\"><p>Short.</p></html>", target),
             kwargs={"base_url": tmp_path.as_uri() + "/", "allowed_roots": [tmp_path]},
             timeout=60, what="short.pdf", target=target)]))
     finally:
-        pool.close()
+        workers.close()
     assert outcome == [] and target.read_bytes().startswith(b"%PDF")
 
 
 def test_a_worker_that_dies_is_reported_in_words_and_replaced(tmp_path):
-    pool = render.Pool(1)
+    workers = pool.Pool(1)
     try:
-        [(_, outcome)] = list(pool.run([render.Job(os._exit, (3,), what="crash.pdf")]))
+        [(_, outcome)] = list(workers.run([pool.Job(os._exit, (3,), what="crash.pdf")]))
         assert "the render of crash.pdf stopped unexpectedly" in str(outcome)
         assert "status 3" in str(outcome)
-        [(_, pid)] = list(pool.run([render.Job(os.getpid, ())]))
+        [(_, pid)] = list(workers.run([pool.Job(os.getpid, ())]))
         assert pid != os.getpid()
     finally:
-        pool.close()
+        workers.close()

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "ensure-system-packages"
 # What the test suite runs: its own code, our scripts, the benchmark (a smoke run is a
 # test), and the package and configuration they import.
-SOURCES = ["tests", "scripts", "bench", "patientpress", "conf.py"]
+SOURCES = ["tests", "scripts", "bench", "patientpress", "tools", "conf.py"]
 VENV_BIN = Path(sys.executable).parent
 
 # Commands every Debian or Ubuntu machine that runs `make test` has, and why.

@@ -9,7 +9,7 @@ the browser lays out on screen, not by what the HTML holds.
 import pytest
 
 from conftest import sphinx_build
-from patientpress import a11y
+from tools import a11y
 
 # Phone, tablet, the theme's two breakpoints either side, desktop.
 WIDTHS = [375, 768, 991, 992, 1280]

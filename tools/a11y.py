@@ -14,7 +14,9 @@
   ``scripts/install-ace``) and the assertions it failed.
 
 Each check returns findings: ``{"check": ..., "where": ..., "message": ...}``; none
-means the format passed. ``python -m patientpress.a11y _build`` runs them all on a build.
+means the format passed. ``python -m tools.a11y _build`` runs them all on a build.
+
+Test tooling, not part of the ``patientpress`` package: the builders never import it.
 """
 
 import contextlib
@@ -42,29 +44,9 @@ BODY_TEXT_CONTRAST = 7.0  # WCAG 2.x AAA (1.4.6): our readers are older, many wi
 VAGUE_LINK_NAMES = {"here", "click here", "click", "more", "read more", "learn more", "link",
                     "this", "this link", "this page", "go", "details", "more info"}
 
-# EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
-# (the table Ace by DAISY checks in its epub-type-has-matching-role rule).
-EPUB_TYPE_ROLES = {
-    "abstract": "doc-abstract", "acknowledgments": "doc-acknowledgments",
-    "afterword": "doc-afterword", "appendix": "doc-appendix", "backlink": "doc-backlink",
-    "biblioentry": "doc-biblioentry", "bibliography": "doc-bibliography",
-    "biblioref": "doc-biblioref", "chapter": "doc-chapter", "colophon": "doc-colophon",
-    "conclusion": "doc-conclusion", "credit": "doc-credit", "credits": "doc-credits",
-    "dedication": "doc-dedication", "endnote": "doc-endnote", "endnotes": "doc-endnotes",
-    "epigraph": "doc-epigraph", "epilogue": "doc-epilogue", "errata": "doc-errata",
-    "figure": "figure", "footnote": "doc-footnote", "foreword": "doc-foreword",
-    "glossary": "doc-glossary", "glossdef": "definition", "glossref": "doc-glossref",
-    "glossterm": "term", "help": "doc-tip", "index": "doc-index",
-    "introduction": "doc-introduction", "noteref": "doc-noteref", "notice": "doc-notice",
-    "page-list": "doc-pagelist", "pagebreak": "doc-pagebreak", "part": "doc-part",
-    "preface": "doc-preface", "prologue": "doc-prologue", "pullquote": "doc-pullquote",
-    "qna": "doc-qna", "referrer": "doc-backlink", "subtitle": "doc-subtitle", "tip": "doc-tip",
-    "toc": "doc-toc",
-}
-XHTML = "http://www.w3.org/1999/xhtml"
-OPS = "http://www.idpf.org/2007/ops"
+from patientpress.epub import EPUB_TYPE, EPUB_TYPE_ROLES, OPS, XHTML  # noqa: E402
+
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-EPUB_TYPE = f"{{{OPS}}}type"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 REQUIRED_FEATURES = {"structuralNavigation", "alternativeText", "tableOfContents",
                      "readingOrder", "displayTransformability"}
@@ -636,10 +618,10 @@ def audit_epub(epub, report_dir):
 
 
 def main(argv=None):
-    """python -m patientpress.a11y BUILDDIR: check BUILDDIR/html and BUILDDIR/epub/*.epub."""
+    """python -m tools.a11y BUILDDIR: check BUILDDIR/html and BUILDDIR/epub/*.epub."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m patientpress.a11y", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.a11y", description=main.__doc__)
     parser.add_argument("builddir", type=Path, help="the build folder (default layout: _build)")
     args = parser.parse_args(argv)
     report_dir = args.builddir / "a11y"

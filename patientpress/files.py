@@ -1,0 +1,38 @@
+"""Writing build outputs: whole or not at all, readable like every other output."""
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def output_mode(mode=0o666):
+    """``mode`` less the user's umask, as a file Sphinx writes gets it."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return mode & ~umask
+
+
+def remove_partial(path):
+    """Remove the temporary files :func:`atomic_write` left for ``path`` (a stopped render)."""
+    path = Path(path)
+    for leftover in path.parent.glob(f".{path.stem}-*.part"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def atomic_write(path, write):
+    """Call ``write(tmp_path)`` then rename to ``path``; remove the temporary file on failure."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        # mkstemp makes the file private (0600); a build output is readable like the rest.
+        os.chmod(tmp, output_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

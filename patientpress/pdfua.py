@@ -1,0 +1,162 @@
+"""PDF/UA-1 touches that WeasyPrint 70 leaves undone, applied to a rendered PDF in place.
+
+- Running heads and page numbers (margin boxes) become pagination artifacts.
+- One link is one annotation (WeasyPrint writes one per inline box of a link).
+- A link's description (``/Contents``) is words a person understands, not an anchor name.
+
+Used for every PDF this package writes: the handouts and the clinic editions.
+"""
+
+from pathlib import Path
+
+from .files import atomic_write
+
+
+def link_descriptions(html_text):
+    """{id: words} for every id of the print document: what a link to it leads to."""
+    import lxml.html
+
+    doc = lxml.html.document_fromstring(html_text)
+    words = {}
+    for el in doc.iter():
+        ident = el.get("id") if isinstance(el.tag, str) else None
+        if not ident:
+            continue
+        target = el
+        if el.tag == "section" or not el.text_content().strip():
+            # A section, or an empty marker before a heading: name it by its heading.
+            scope = el if el.tag == "section" else el.getparent()
+            target = next((h for h in scope.iter("h1", "h2", "h3", "h4", "h5", "h6")), el)
+        text = " ".join(target.text_content().split())
+        if text:
+            words[ident] = text
+    return words
+
+
+def _struct_kids(elem):
+    import pikepdf
+
+    kids = elem.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def finish_pdf(pdf_path, html_text):
+    """Make a WeasyPrint PDF/UA-1 file meet what WeasyPrint 70 does not, in place (atomic):
+
+    - running heads and page numbers (margin boxes) are marked content whose structure
+      elements are left out of the tree: they become ``/Artifact`` (pagination);
+    - every inline box inside a link gets its own, duplicate link annotation: one link is
+      one annotation (a screen reader lists it once);
+    - a link's ``/Contents`` is its anchor name: it becomes words a person understands.
+    """
+    import pikepdf
+
+    pdf_path = Path(pdf_path)
+    words = link_descriptions(html_text)
+    with pikepdf.open(pdf_path) as pdf:
+        root = pdf.Root.get("/StructTreeRoot")
+        if root is None:
+            return
+        pages = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
+        dests = _named_destinations(pdf)
+        nums = root.ParentTree.Nums
+        parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+
+        reachable = set()
+        dropped = []   # annotations that duplicate the link around them
+
+        def walk(elem, link_target):
+            reachable.add(elem.objgen)
+            own_target = link_target
+            for kid in _struct_kids(elem):
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                    annot = kid.Obj
+                    target = _annot_target(annot)
+                    if link_target is not None and target == link_target:
+                        dropped.append((elem, kid, annot))
+                    else:
+                        own_target = target
+                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    walk(kid, own_target)
+
+        for top in _struct_kids(root):
+            walk(top, None)
+
+        for elem, objr, annot in dropped:
+            elem.K = pikepdf.Array([k for k in _struct_kids(elem) if not (
+                isinstance(k, pikepdf.Dictionary) and k.objgen == objr.objgen)])
+            if elem.S == "/Link" and not any(
+                    isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                    for k in _struct_kids(elem)):
+                elem.S = pikepdf.Name("/Span")
+            page = pdf.pages[pages[objr.Pg.objgen] - 1]
+            page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != annot.objgen])
+            parent_tree.pop(int(annot.StructParent), None)
+
+        for number, page in enumerate(pdf.pages):
+            mcids = parent_tree.get(number)
+            if mcids is None:
+                continue
+            furniture = {m for m, ref in enumerate(mcids)
+                         if isinstance(ref, pikepdf.Dictionary) and ref.objgen not in reachable}
+            if furniture:
+                _mark_artifacts(pdf, page, furniture)
+                for m in furniture:
+                    mcids[m] = None
+            for annot in page.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    annot.Contents = pikepdf.String(
+                        _describe(annot, words, dests, pages))
+
+        root.ParentTree.Nums = pikepdf.Array(
+            [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])
+        atomic_write(pdf_path, lambda tmp: pdf.save(tmp, deterministic_id=True))
+
+
+def _annot_target(annot):
+    dest = annot.get("/Dest")
+    if dest is not None:
+        return ("dest", str(dest))
+    action = annot.get("/A")
+    if action is not None and action.get("/URI") is not None:
+        return ("uri", str(action.URI))
+    return None
+
+
+def _named_destinations(pdf):
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or names.get("/Dests") is None:
+        return {}
+    return {key: value for key, value in pikepdf.NameTree(names.Dests).items()}
+
+
+def _describe(annot, words, dests, pages):
+    kind, target = _annot_target(annot) or (None, "")
+    if kind == "uri":
+        if target.startswith("mailto:"):
+            return "Email " + target.removeprefix("mailto:")
+        return "Web address " + target
+    text = words.get(target, "another part of this document")
+    dest = dests.get(target)
+    page = pages.get(dest[0].objgen) if dest is not None and len(dest) else None
+    return f"Go to “{text}”, page {page}" if page else f"Go to “{text}”"
+
+
+def _mark_artifacts(pdf, page, mcids):
+    """Rewrite the marked-content sequences ``mcids`` of ``page`` as pagination artifacts."""
+    import pikepdf
+
+    ops = []
+    for operands, operator in pikepdf.parse_content_stream(page):
+        if (str(operator) == "BDC" and len(operands) == 2
+                and isinstance(operands[1], pikepdf.Dictionary)
+                and operands[1].get("/MCID") is not None
+                and int(operands[1].MCID) in mcids):
+            operands = [pikepdf.Name("/Artifact"),
+                        pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))]
+        ops.append((operands, operator))
+    page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
