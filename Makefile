@@ -89,7 +89,12 @@ live: $(STAMP)  ## rebuild the website on every save, served on localhost
 UV_VENV        = $(BUILDDIR)/uv-venv
 lock:  ## regenerate requirements.txt (with hashes) from requirements.in
 	@test -x $(UV_VENV)/bin/uv || { python3 -m venv $(UV_VENV) && $(UV_VENV)/bin/pip install --quiet uv==0.13.8; }
-	$(UV_VENV)/bin/uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt
+	@mkdir -p $(BUILDDIR) && cp requirements.txt $(BUILDDIR)/requirements.txt   # uv keeps its pins
+	$(UV_VENV)/bin/uv pip compile --quiet --no-header --generate-hashes --python-version 3.11 requirements.in -o $(BUILDDIR)/requirements.txt
+	{ echo "# Generated, do not edit: edit requirements.in, then run"; \
+	  echo "#   make lock    (uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt)"; \
+	  echo "# Installed with pip install --require-hashes by the Makefile."; \
+	  cat $(BUILDDIR)/requirements.txt; } > requirements.txt
 
 clean:  ## remove every build output
 	rm -rf $(BUILDDIR)

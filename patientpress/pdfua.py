@@ -64,36 +64,8 @@ def finish_pdf(pdf_path, html_text):
         nums = root.ParentTree.Nums
         parent_tree = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
 
-        reachable = set()
-        dropped = []   # annotations that duplicate the link around them
-
-        def walk(elem, link_target):
-            reachable.add(elem.objgen)
-            own_target = link_target
-            for kid in _struct_kids(elem):
-                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
-                    annot = kid.Obj
-                    target = _annot_target(annot)
-                    if link_target is not None and target == link_target:
-                        dropped.append((elem, kid, annot))
-                    else:
-                        own_target = target
-                elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
-                    walk(kid, own_target)
-
-        for top in _struct_kids(root):
-            walk(top, None)
-
-        for elem, objr, annot in dropped:
-            elem.K = pikepdf.Array([k for k in _struct_kids(elem) if not (
-                isinstance(k, pikepdf.Dictionary) and k.objgen == objr.objgen)])
-            if elem.S == "/Link" and not any(
-                    isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
-                    for k in _struct_kids(elem)):
-                elem.S = pikepdf.Name("/Span")
-            page = pdf.pages[pages[objr.Pg.objgen] - 1]
-            page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != annot.objgen])
-            parent_tree.pop(int(annot.StructParent), None)
+        reachable, dropped = _walk_links(root)
+        _drop_duplicate_links(pdf, dropped, pages, parent_tree)
 
         for number, page in enumerate(pdf.pages):
             mcids = parent_tree.get(number)
@@ -113,6 +85,50 @@ def finish_pdf(pdf_path, html_text):
         root.ParentTree.Nums = pikepdf.Array(
             [x for key in sorted(parent_tree) for x in (key, parent_tree[key])])
         atomic_write(pdf_path, lambda tmp: pdf.save(tmp, deterministic_id=True))
+
+
+def _walk_links(root):
+    """The structure elements reachable from the tree's root, and the link annotations
+    (element, object reference, annotation) that repeat the link around them."""
+    import pikepdf
+
+    reachable = set()
+    dropped = []
+
+    def walk(elem, link_target):
+        reachable.add(elem.objgen)
+        own_target = link_target
+        for kid in _struct_kids(elem):
+            if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
+                annot = kid.Obj
+                target = _annot_target(annot)
+                if link_target is not None and target == link_target:
+                    dropped.append((elem, kid, annot))
+                else:
+                    own_target = target
+            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                walk(kid, own_target)
+
+    for top in _struct_kids(root):
+        walk(top, None)
+    return reachable, dropped
+
+
+def _drop_duplicate_links(pdf, dropped, pages, parent_tree):
+    """Remove each repeated annotation from its page, its structure element and the
+    parent tree; an element left with no link of its own is a ``/Span``."""
+    import pikepdf
+
+    for elem, objr, annot in dropped:
+        elem.K = pikepdf.Array([k for k in _struct_kids(elem) if not (
+            isinstance(k, pikepdf.Dictionary) and k.objgen == objr.objgen)])
+        if elem.S == "/Link" and not any(
+                isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                for k in _struct_kids(elem)):
+            elem.S = pikepdf.Name("/Span")
+        page = pdf.pages[pages[objr.Pg.objgen] - 1]
+        page.Annots = pikepdf.Array([a for a in page.Annots if a.objgen != annot.objgen])
+        parent_tree.pop(int(annot.StructParent), None)
 
 
 def _annot_target(annot):

@@ -1,0 +1,77 @@
+"""The shape of the code: layered modules (import-linter), each readable in one sitting."""
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT
+
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+MAX_MODULE_LINES = 420      # "about 400": readable in one sitting
+MAX_FUNCTION_LINES = 60
+# Known exceptions, each with its reason; the list only ever shrinks.
+LONG_MODULES = {
+    "patientpress/clinics.py": "a second pipeline beside the builder (edits built HTML); to be "
+                               "rebuilt as template context of the handout builder",
+}
+LONG_FUNCTIONS = {
+    "patientpress/clinics.py:load_clinic": "see clinics.py above",
+    "patientpress/clinics.py:main": "see clinics.py above",
+}
+
+
+def lint_imports(folder):
+    return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=folder, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_the_import_contracts_are_kept():
+    proc = lint_imports(ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "2 kept, 0 broken" in proc.stdout
+
+
+def test_an_upward_import_breaks_the_contracts(tmp_path):
+    """The contracts bite: a low module that imports the builder (the old render <-> builder
+    cycle) and a runtime module that imports the audits are both reported."""
+    for name in ("patientpress", "tools"):
+        shutil.copytree(ROOT / name, tmp_path / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy2(ROOT / "pyproject.toml", tmp_path)
+    with (tmp_path / "patientpress" / "pool.py").open("a", encoding="utf-8") as f:
+        f.write("\nfrom . import builder  # noqa\n")
+    with (tmp_path / "patientpress" / "epub.py").open("a", encoding="utf-8") as f:
+        f.write("\nimport tools.a11y  # noqa\n")
+    proc = lint_imports(tmp_path)
+    assert proc.returncode != 0
+    assert "0 kept, 2 broken" in proc.stdout, proc.stdout
+    assert "patientpress.pool -> patientpress.builder" in proc.stdout
+    assert "patientpress.epub -> tools.a11y" in proc.stdout
+
+
+def _sizes():
+    for path in sorted((ROOT / "patientpress").glob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        text = path.read_text(encoding="utf-8")
+        yield rel, None, len(text.splitlines())
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield rel, node.name, node.end_lineno - node.lineno + 1
+
+
+def test_every_module_and_function_is_readable_in_one_sitting():
+    too_long = [f"{rel} has {n} lines" for rel, name, n in _sizes()
+                if name is None and n > MAX_MODULE_LINES and rel not in LONG_MODULES]
+    too_long += [f"{rel}:{name} has {n} lines" for rel, name, n in _sizes()
+                 if name and n > MAX_FUNCTION_LINES and f"{rel}:{name}" not in LONG_FUNCTIONS]
+    assert too_long == []
+
+
+def test_the_exceptions_are_still_exceptions():
+    """An exception that is no longer needed leaves the list (it only ever shrinks)."""
+    sizes = {(rel if name is None else f"{rel}:{name}"): n for rel, name, n in _sizes()}
+    stale = [k for k in LONG_MODULES if sizes.get(k, 0) <= MAX_MODULE_LINES]
+    stale += [k for k in LONG_FUNCTIONS if sizes.get(k, 0) <= MAX_FUNCTION_LINES]
+    assert stale == []
