@@ -21,13 +21,11 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import fonts, pool, qr, render, singlefile
+from . import fonts, paper, pool, qr, render, singlefile
+from .files import slugify
 
 logger = logging.getLogger(__name__)
 
-PAPER_SIZES = {"letter": "letter", "a4": "A4"}
-# Page heights in mm: the cover fills its page, whatever the paper.
-PAPER_HEIGHTS = {"letter": 279.4, "a4": 297.0}
 
 
 class PrintTranslator(HTML5Translator):
@@ -56,11 +54,6 @@ def typeable_url(url):
 def _is_term(ref):
     return any("std-term" in child.get("classes", ())
                for child in ref.findall(nodes.inline))
-
-
-def slugify(text):
-    text = re.sub(r"[^\w\s-]", "", text.lower(), flags=re.UNICODE)
-    return re.sub(r"[\s_-]+", "-", text).strip("-") or "handout"
 
 
 def _section_title(section):
@@ -275,15 +268,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         self.render_products()
 
     def _stylesheets(self, large=False):
-        paper = PAPER_SIZES[self.config.handout_paper]
-        # The cover fills its page (print.css): page height less the cover's margins
-        # and some room for rounding, or the cover would spill onto a second page.
-        cover = PAPER_HEIGHTS[self.config.handout_paper] - 50
-        sheets = [f"@page {{ size: {paper}; }}",
-                  f":root {{ --cover-height: {cover:g}mm !important; }}"]
+        sheets = [paper.page_css(self.config.handout_paper),
+                  paper.cover_css(self.config.handout_paper)]
         if large:
-            # Extra stylesheets are user stylesheets: author rules beat them without !important.
-            sheets.append(":root { --body-size: 18pt !important; --small-size: 16pt !important; }")
+            sheets.append(paper.large_print_css())
         return sheets
 
     def render_products(self):
@@ -369,9 +357,9 @@ def _default_online_url(config):
 
 
 def _check_config(app, config):
-    if config.handout_paper not in PAPER_SIZES:
+    if config.handout_paper not in paper.SIZES:
         from sphinx.errors import ConfigError
-        raise ConfigError(f"handout_paper must be one of {sorted(PAPER_SIZES)}, "
+        raise ConfigError(f"handout_paper must be one of {sorted(paper.SIZES)}, "
                           f"not {config.handout_paper!r} (set it in conf.py or with "
                           "-D handout_paper=a4)")
     unknown = set(config.handout_products) - {"book", "chapters", "large-print"}
@@ -382,7 +370,7 @@ def _check_config(app, config):
 
 def setup(app):
     app.add_builder(HandoutBuilder)
-    app.add_config_value("handout_basename", lambda c: slugify(c.project), "env", types=(str,))
+    app.add_config_value("handout_basename", lambda c: slugify(c.project) or "handout", "env", types=(str,))
     app.add_config_value("handout_subtitle", "", "env", types=(str,))
     # The book's own caution on the back page, after the general "not medical advice" one.
     app.add_config_value("handout_back_notice", "", "env", types=(str,))

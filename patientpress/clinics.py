@@ -31,10 +31,11 @@ from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
 from . import booklet, pdfua, pool, qr, render
+from . import paper as paper_sizes
+from .files import slugify
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
-PAPERS = {"letter": "letter", "a4": "A4"}
 REQUIRED = ("name", "address", "phone", "web")
 OPTIONAL = ("hours", "logo", "paper", "large_print", "qr", "slug")
 FIELDS = REQUIRED + OPTIONAL
@@ -383,7 +384,7 @@ def load_clinic(path, glyphs):
     clinic_qr = _url(data, "qr", problems) if "qr" in data else ""
 
     paper = data.get("paper", "letter")
-    if not isinstance(paper, str) or paper.lower() not in PAPERS:
+    if not isinstance(paper, str) or paper.lower() not in paper_sizes.SIZES:
         problems.append(f"'paper' must be 'letter' or 'a4', not {paper!r}. Fix: paper: a4")
         paper = "letter"
     large = data.get("large_print", False)
@@ -421,15 +422,6 @@ def load_clinic(path, glyphs):
                   hours=hours, logo=logo, paper=paper.lower(), large_print=large, qr=clinic_qr,
                   needs_fallback=glyphs.needs_fallback("\n".join(sum(texts.values(), []))),
                   notes=notes)
-
-
-def slugify(text):
-    """ASCII slug: accents dropped (NFKD), Ł/ø/ß and friends spelled out, else hyphens."""
-    text = text.translate(str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
-                                         "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D",
-                                         "đ": "d", "Þ": "Th", "þ": "th", "ı": "i"}))
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def clinic_files(folder):
@@ -605,7 +597,6 @@ CLINIC_CSS = """
    clinic's details) when a cover runs onto a second page. */
 .cover { string-set: none !important; }
 """
-LARGE_CSS = ":root { --body-size: 18pt !important; --small-size: 16pt !important; }"
 # A booklet page is half a sheet: narrower margins, the wider one always on the fold, and
 # a cover (with its clinic box and QR code) that fits one half-size page.
 BOOKLET_CSS = """
@@ -631,9 +622,9 @@ def stylesheets(clinic, kind):
     if kind == "booklet":
         sheets.append(BOOKLET_CSS % booklet.SHEETS[clinic.paper]["page_css"])
     else:
-        sheets.append(f"@page {{ size: {PAPERS[clinic.paper]}; }}")
+        sheets.append(paper_sizes.page_css(clinic.paper))
     if kind == "large":
-        sheets.append(LARGE_CSS)
+        sheets.append(paper_sizes.large_print_css())
     if kind in ("large", "booklet"):
         sheets.append(COMPACT_CSS)
     return sheets

@@ -1,9 +1,22 @@
-"""Writing build outputs: whole or not at all, readable like every other output."""
+"""Writing build outputs: whole or not at all, readable like every other output, under
+names any file system takes."""
 
 import contextlib
 import os
+import re
 import tempfile
+import unicodedata
 from pathlib import Path
+
+
+def slugify(text):
+    """ASCII slug: accents dropped (NFKD), Ł/ø/ß and friends spelled out, else hyphens;
+    "" when nothing is left (the caller picks a fallback)."""
+    text = text.translate(str.maketrans({"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "ß": "ss",
+                                         "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe", "Đ": "D",
+                                         "đ": "d", "Þ": "Th", "þ": "th", "ı": "i"}))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def output_mode(mode=0o666):
