@@ -1,11 +1,13 @@
 """Shared fixtures: Sphinx's own test fixtures, plus whole-book builds done once per session."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -17,6 +19,53 @@ STRICT = ["-n", "-W", "--keep-going"]
 def rootdir():
     """Where Sphinx's ``testroot=`` projects live."""
     return ROOT / "tests" / "roots"
+
+
+class Built:
+    """A root built in-process: its output folder, doctree folder, status and warnings."""
+
+    def __init__(self, app):
+        self.outdir = Path(app.outdir)
+        self.doctreedir = Path(app.doctreedir)
+        self.status = app.status.getvalue()
+        self.warnings = app.warning.getvalue()
+
+
+def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None):
+    """Build ``srcdir`` with Sphinx's test application; ``nitpicky`` as ``-n`` would set it.
+
+    A strict (``-W``) build is one whose ``Built.warnings`` is empty: callers assert that.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        app = SphinxTestApp(builder, srcdir=Path(srcdir), builddir=Path(builddir), freshenv=True,
+                            confoverrides={"nitpicky": True, **(confoverrides or {})})
+        try:
+            app.build()
+            return Built(app)
+        finally:
+            app.cleanup()
+
+
+@pytest.fixture(scope="session")
+def built_root(tmp_path_factory, rootdir):
+    """``built_root(builder, testroot, **confoverrides)``: the root built once per test run.
+
+    Tests (and test files) asking for the same root, builder and settings share one build,
+    made in-process on a copy of ``tests/roots/test-<testroot>``; its output is for reading.
+    """
+    done = {}
+
+    def build(builder, testroot, **confoverrides):
+        key = (builder, testroot, repr(sorted(confoverrides.items())))
+        if key not in done:
+            base = tmp_path_factory.mktemp(f"{testroot}-{builder}")
+            src = shutil.copytree(rootdir / f"test-{testroot}", base / "src")
+            done[key] = build_in_process(builder, src, base / "_build", confoverrides)
+        return done[key]
+
+    return build
 
 
 def sphinx_build(builder, outdir, *extra, srcdir=ROOT / "docs", confdir=ROOT, env=None):

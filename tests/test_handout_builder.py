@@ -13,14 +13,22 @@ def soup(path):
     return BeautifulSoup(Path(path).read_text(encoding="utf-8"), "lxml")
 
 
+def strict(result):
+    assert result.warnings == "", result.warnings
+    return result.outdir
+
+
 @pytest.fixture
-def built(app):
-    app.build()
-    assert app.warning.getvalue() == "", app.warning.getvalue()
-    return Path(app.outdir)
+def built(built_root):
+    """The tiny book's handout, built once per test run (shared with test_clinics.py)."""
+    return strict(built_root("handout", "book"))
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
+@pytest.fixture
+def built_a4(built_root):
+    return strict(built_root("handout", "book", handout_paper="a4"))
+
+
 def test_print_document_has_unique_ids_and_every_link_lands(built):
     page = soup(built / "index.html")
     ids = [el["id"] for el in page.find_all(id=True)]
@@ -31,7 +39,6 @@ def test_print_document_has_unique_ids_and_every_link_lands(built):
     assert set(internal) <= set(ids)
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
 def test_print_document_carries_no_web_theme(built):
     page = soup(built / "index.html")
     assert page.find("script") is None
@@ -41,7 +48,6 @@ def test_print_document_carries_no_web_theme(built):
     assert page.find(class_="bd-sidebar") is None and page.find("button") is None
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
 def test_pdf_outline_metadata_links_and_fonts(built):
     pdf = built / "tiny-book.pdf"
     meta = pdfread.info(pdf)
@@ -63,7 +69,6 @@ def test_pdf_outline_metadata_links_and_fonts(built):
         assert words in text
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
 def test_chapter_handouts_link_other_chapters_to_the_online_edition(built):
     chapter = soup(built / "chapters" / "02-second.html")
     hrefs = [a["href"] for a in chapter.find_all("a", href=True)]
@@ -73,26 +78,17 @@ def test_chapter_handouts_link_other_chapters_to_the_online_edition(built):
     assert "Second Chapter Title" in text and "Text of the first chapter" not in text
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True,
-                    confoverrides={"handout_paper": "a4"})
-def test_paper_size_is_one_setting(built):
-    width, height = pdfread.info(built / "tiny-book.pdf")["mediabox"][2:]
+def test_paper_size_is_one_setting(built_a4):
+    width, height = pdfread.info(built_a4 / "tiny-book.pdf")["mediabox"][2:]
     assert (round(width), round(height)) == (595, 842)
 
 
-@pytest.mark.sphinx("handout", testroot="book", freshenv=True)
 def test_letter_is_the_default(built):
     width, height = pdfread.info(built / "tiny-book.pdf")["mediabox"][2:]
     assert (round(width), round(height)) == (612, 792)
 
 
-def test_only_the_products_asked_for_are_rendered(tmp_path):
-    from conftest import ROOT, sphinx_build
-
-    src = ROOT / "tests" / "roots" / "test-book"
-    out = tmp_path / "handout"
-    proc = sphinx_build("handout", out, "-D", "handout_products=chapters",
-                        srcdir=src, confdir=src)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+def test_only_the_products_asked_for_are_rendered(built_root):
+    out = strict(built_root("handout", "book", handout_products=["chapters"]))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == [
         "chapters/01-first.pdf", "chapters/02-second.pdf"]
