@@ -16,18 +16,16 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pdfread
-from conftest import ROOT, sphinx_build
 
-PRINT_ROOT = ROOT / "tests" / "roots" / "test-print-book"
 PDFUA = Path(sys.executable).with_name("pdfua")
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    out = tmp_path_factory.mktemp("a11y") / "handout"
-    proc = sphinx_build("handout", out, srcdir=PRINT_ROOT, confdir=PRINT_ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+@pytest.fixture
+def printed(built_root):
+    """The print test book's handouts, built strictly once per test run (test_print.py too)."""
+    result = built_root("handout", "print-book")
+    assert result.warnings == "", result.warnings
+    return result.outdir
 
 
 def all_pdfs(folder):

@@ -3,26 +3,28 @@ running heads, QR codes, cover and back page."""
 
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 import pdfread
-from conftest import ROOT, sphinx_build
 
-PRINT_ROOT = ROOT / "tests" / "roots" / "test-print-book"
 ONLINE = "https://print-test.example.org/en/latest/"
 
 
-def build(outdir, *extra):
-    proc = sphinx_build("handout", outdir, *extra, srcdir=PRINT_ROOT, confdir=PRINT_ROOT)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return Path(outdir)
+@pytest.fixture(scope="session")
+def print_book(built_root):
+    """``print_book(**confoverrides)``: the print test book's handouts, built strictly, once."""
+    def build(**confoverrides):
+        result = built_root("handout", "print-book", **confoverrides)
+        assert result.warnings == "", result.warnings
+        return result.outdir
+    return build
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory):
-    return build(tmp_path_factory.mktemp("print") / "handout")
+@pytest.fixture
+def printed(print_book):
+    """Shared with test_a11y_pdf.py: one build of the root per test run."""
+    return print_book()
 
 
 def products(folder, stem):
@@ -51,9 +53,9 @@ def body_sizes(pdf):
             if page > 1]
 
 
-def test_paper_is_letter_by_default_and_a4_by_one_setting(printed, tmp_path):
+def test_paper_is_letter_by_default_and_a4_by_one_setting(printed, print_book):
     assert pdfread.info(printed / "print-test-book.pdf")["mediabox"] == [0, 0, 612, 792]
-    a4 = build(tmp_path / "a4", "-D", "handout_paper=a4")
+    a4 = print_book(handout_paper="a4")
     for pdf in products(a4, "print-test-book"):
         width, height = pdfread.info(pdf)["mediabox"][2:]
         assert (round(width), round(height)) == (595, 842), pdf.name
@@ -121,8 +123,8 @@ def test_cover_qr_opens_the_online_edition(printed):
     assert ONLINE + "chapters/02-long.html" in "".join(cover.split())
 
 
-def test_without_an_online_address_the_cover_has_no_qr_code(tmp_path):
-    out = build(tmp_path / "noqr", "-D", "handout_online_url=")
+def test_without_an_online_address_the_cover_has_no_qr_code(print_book):
+    out = print_book(handout_online_url="")
     pdf = out / "print-test-book.pdf"
     assert qr_codes(pdf) == []
     cover = pdfread.text(pdf, 1, 1)
