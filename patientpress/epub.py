@@ -1,7 +1,8 @@
 """The e-book: Sphinx's EPUB 3 builder, plus accessibility metadata and reproducible bytes.
 
-- ``content.opf`` gets the EPUB Accessibility 1.1 metadata (schema.org access modes,
-  features, hazards, summary, conformance and certifier) from ``epub_a11y_*`` options.
+- ``content.opf`` carries the EPUB Accessibility 1.1 metadata (schema.org access modes,
+  features, hazards, summary, conformance and certifier) from ``epub_a11y_*`` options:
+  ``content_metadata()`` puts them in the context of our ``theme/epub3/content.opf.jinja``.
 - The navigation document (and toc.ncx) list the opening page's own sections too, so
   the book's whole heading structure is navigable (Sphinx lists only the toctree).
 - Every XHTML document carries ``lang`` and ``xml:lang``; before zipping, every
@@ -55,6 +56,8 @@ EPUB_TYPE = f"{{{OPS}}}type"
 
 
 logger = logging.getLogger(__name__)
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "theme" / "epub3"
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # 1980-01-01 is the earliest time a zip entry can carry.
@@ -126,6 +129,9 @@ class AccessibleEpubBuilder(Epub3Builder):
     """EPUB 3 with accessibility metadata and reproducible archive bytes."""
 
     name = "epub"
+    # Sphinx renders content.opf (and the other package files) from the builder's
+    # template_dir, not from the theme: ours is Sphinx's epub3 folder with our content.opf.
+    template_dir = TEMPLATE_DIR
 
     @property
     def html_tag(self):
@@ -140,33 +146,21 @@ class AccessibleEpubBuilder(Epub3Builder):
     def get_doc_context(self, docname, body, metatags):
         return super().get_doc_context(docname, body, DOCUTILS_VIEWPORT.sub("", metatags))
 
-    def a11y_metadata(self):
+    def content_metadata(self):
+        """Sphinx's context for content.opf, plus the accessibility metadata of our template."""
+        metadata = super().content_metadata()
         cfg = self.config
-        lines = []
-        for mode in cfg.epub_a11y_access_modes:
-            lines.append(f'<meta property="schema:accessMode">{escape(mode)}</meta>')
-        for modes in cfg.epub_a11y_access_modes_sufficient:
-            lines.append(f'<meta property="schema:accessModeSufficient">{escape(modes)}</meta>')
-        for feature in cfg.epub_a11y_features:
-            lines.append(f'<meta property="schema:accessibilityFeature">{escape(feature)}</meta>')
-        for hazard in cfg.epub_a11y_hazards:
-            lines.append(f'<meta property="schema:accessibilityHazard">{escape(hazard)}</meta>')
-        lines.append('<meta property="schema:accessibilitySummary">'
-                     f'{escape(cfg.epub_a11y_summary)}</meta>')
-        lines.append(f'<meta property="dcterms:conformsTo" id="conf">{escape(CONFORMS_TO)}</meta>')
-        lines.append('<meta property="a11y:certifiedBy" refines="#conf">'
-                     f'{escape(cfg.epub_a11y_certifier)}</meta>')
-        return "\n    ".join(lines)
-
-    def build_content(self):
-        super().build_content()
-        opf = self.outdir / "content.opf"
-        text = opf.read_text(encoding="utf-8")
-        text = text.replace(
-            'prefix="ibooks:',
-            'prefix="a11y: http://www.idpf.org/epub/vocab/package/a11y/# ibooks:', 1)
-        text = text.replace("</metadata>", f"  {self.a11y_metadata()}\n  </metadata>", 1)
-        opf.write_text(text, encoding="utf-8")
+        metadata.update({
+            "a11y_access_modes": [escape(mode) for mode in cfg.epub_a11y_access_modes],
+            "a11y_access_modes_sufficient": [
+                escape(modes) for modes in cfg.epub_a11y_access_modes_sufficient],
+            "a11y_features": [escape(feature) for feature in cfg.epub_a11y_features],
+            "a11y_hazards": [escape(hazard) for hazard in cfg.epub_a11y_hazards],
+            "a11y_summary": escape(cfg.epub_a11y_summary),
+            "a11y_conforms_to": escape(CONFORMS_TO),
+            "a11y_certifier": escape(cfg.epub_a11y_certifier),
+        })
+        return metadata
 
     def toc_add_files(self, refnodes):
         super().toc_add_files(refnodes)

@@ -1,16 +1,18 @@
 """The e-book's accessibility: our structure check, EPUBCheck and Ace by DAISY each catch
-the faults of a broken e-book, and the book passes all three."""
+the faults of a broken e-book, and the book passes all three; content.opf carries the
+epub_a11y_* settings, written through the builder's template."""
 
 import zipfile
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from sphinx.builders.epub3 import Epub3Builder
 
 import epubread
 from conftest import sphinx_build
 from tools import a11y
-from patientpress.epub import add_aria
+from patientpress.epub import CONFORMS_TO, AccessibleEpubBuilder, add_aria
 
 ROOT = Path(__file__).resolve().parent.parent
 BROKEN = ROOT / "tests" / "roots" / "test-a11y-epub-broken"
@@ -44,6 +46,88 @@ def test_builder_post_processing_adds_roles_and_levels():
     assert a11y.document_findings("ch.xhtml", root, "en") == []
     assert root.find(".//{*}p[@role='heading']").get("aria-level") == "2"
     assert add_aria(root) is False  # a second pass changes nothing
+
+
+# content.opf property: the content_metadata() key that feeds it (one value or a list)
+A11Y_PROPERTIES = {
+    "schema:accessMode": "a11y_access_modes",
+    "schema:accessModeSufficient": "a11y_access_modes_sufficient",
+    "schema:accessibilityFeature": "a11y_features",
+    "schema:accessibilityHazard": "a11y_hazards",
+    "schema:accessibilitySummary": "a11y_summary",
+    "dcterms:conformsTo": "a11y_conforms_to",
+    "a11y:certifiedBy": "a11y_certifier",
+}
+
+
+def opf_values(outdir):
+    """{property: [text, ...]} of content.opf's accessibility metadata, as a reader parses it."""
+    package = etree.parse(str(Path(outdir) / "content.opf")).getroot()
+    return package, {prop: [m.text for m in a11y._meta(package, prop)] for prop in A11Y_PROPERTIES}
+
+
+@pytest.fixture
+def built_app(app):
+    app.build()
+    assert app.warning.getvalue() == "", app.warning.getvalue()
+    return app
+
+
+@pytest.mark.a11y
+@pytest.mark.sphinx("epub", testroot="epub-footnotes", freshenv=True)
+def test_accessibility_metadata_comes_from_the_template_context(built_app):
+    # Sphinx writes content.opf from content_metadata() through our template; nothing
+    # rewrites the file afterwards.
+    assert AccessibleEpubBuilder.build_content is Epub3Builder.build_content
+    context = built_app.builder.content_metadata()
+    assert {key: context[key] for key in A11Y_PROPERTIES.values()} == {
+        "a11y_access_modes": ["textual", "visual"],
+        "a11y_access_modes_sufficient": ["textual"],
+        "a11y_features": ["structuralNavigation", "alternativeText", "tableOfContents",
+                          "readingOrder", "displayTransformability"],
+        "a11y_hazards": ["none"],
+        "a11y_summary": built_app.config.epub_a11y_summary,
+        "a11y_conforms_to": CONFORMS_TO,
+        "a11y_certifier": "The Patient Press project (self-assessed)",
+    }
+    package, values = opf_values(built_app.outdir)
+    for prop, key in A11Y_PROPERTIES.items():
+        wanted = context[key] if isinstance(context[key], list) else [context[key]]
+        assert values[prop] == wanted, prop
+    assert package.get("prefix").startswith("a11y: http://www.idpf.org/epub/vocab/package/a11y/# ")
+    [certifier] = a11y._meta(package, "a11y:certifiedBy")
+    [conforms] = a11y._meta(package, "dcterms:conformsTo")
+    assert certifier.get("refines") == "#" + conforms.get("id")
+    # Sphinx's own metadata is still there
+    assert package.findtext(".//{*}metadata/{*}title") == "Footnote Book"
+
+
+OTHER_A11Y = {
+    "epub_a11y_access_modes": ["textual"],
+    "epub_a11y_access_modes_sufficient": ["textual", "auditory"],
+    "epub_a11y_features": ["tableOfContents", "largePrint"],
+    "epub_a11y_hazards": ["noFlashingHazard", "noSoundHazard", "noMotionSimulationHazard"],
+    "epub_a11y_summary": "Short text & large type; no <images>.",
+    "epub_a11y_certifier": "St Elsewhere's Clinic & Partners",
+}
+
+
+@pytest.mark.a11y
+# its own copy of the root (srcdir=): an output folder built with other settings warns
+@pytest.mark.sphinx("epub", testroot="epub-footnotes", srcdir="epub-other-a11y", freshenv=True,
+                    confoverrides=OTHER_A11Y)
+def test_a_book_with_other_a11y_settings_gets_them_in_content_opf(built_app):
+    _, values = opf_values(built_app.outdir)
+    assert values == {
+        "schema:accessMode": ["textual"],
+        "schema:accessModeSufficient": ["textual", "auditory"],
+        "schema:accessibilityFeature": ["tableOfContents", "largePrint"],
+        "schema:accessibilityHazard": ["noFlashingHazard", "noSoundHazard",
+                                       "noMotionSimulationHazard"],
+        "schema:accessibilitySummary": ["Short text & large type; no <images>."],
+        "dcterms:conformsTo": [CONFORMS_TO],
+        "a11y:certifiedBy": ["St Elsewhere's Clinic & Partners"],
+    }
 
 
 @pytest.fixture(scope="module")
