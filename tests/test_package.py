@@ -14,7 +14,10 @@ import pytest
 from conftest import ROOT
 
 THEME_FILES = {"patientpress/theme/print/page.html", "patientpress/theme/print/theme.toml",
-               "patientpress/theme/print/static/print.css"}
+               "patientpress/theme/print/static/print.css",
+               "patientpress/theme/print/static/large-print.css",
+               "patientpress/theme/epub3/content.opf.jinja", "patientpress/theme/epub3/mimetype",
+               "patientpress/theme/epub3/container.xml"}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +81,14 @@ def test_a_book_outside_the_repository_builds_its_handout_from_the_wheel(wheel, 
                            "--keep-going", "-q", str(book), str(out)],
                           capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    epub = subprocess.run([str(python), "-m", "sphinx", "-b", "epub", "-n", "-W",
+                           "--keep-going", "-q", "-d", str(tmp_path / "doctrees"), str(book),
+                           str(tmp_path / "epub")],
+                          capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert epub.returncode == 0, epub.stdout + epub.stderr
+    [book_epub] = (tmp_path / "epub").glob("*.epub")
+    opf = zipfile.ZipFile(book_epub).read("content.opf").decode()
+    assert "schema:accessibilitySummary" in opf
     assert sorted(p.name for p in out.glob("*.pdf")) == ["foot-care-large-print.pdf",
                                                          "foot-care.pdf"]
     assert (out / "foot-care.pdf").read_bytes().startswith(b"%PDF")
