@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from sphinx.testing.util import SphinxTestApp
+from sphinx.util.console import strip_escape_sequences
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -27,8 +28,8 @@ class Built:
     def __init__(self, app):
         self.outdir = Path(app.outdir)
         self.doctreedir = Path(app.doctreedir)
-        self.status = app.status.getvalue()
-        self.warnings = app.warning.getvalue()
+        self.status = strip_escape_sequences(app.status.getvalue())
+        self.warnings = strip_escape_sequences(app.warning.getvalue())
 
 
 def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None):
