@@ -27,6 +27,7 @@ import shutil
 import sys
 import tomllib
 import unicodedata
+import warnings
 from pathlib import Path, PurePath
 from urllib.parse import urlsplit
 
@@ -55,7 +56,6 @@ EXAMPLE = {
 MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FALLBACK_FAMILY = "Noto Sans Arabic"
@@ -323,28 +323,51 @@ def _logo(data, folder, problems):
         problems.append(f"'logo' file {value} is {size / 1048576:.1f} MB; the limit is 2 MB. "
                         "Fix: export it smaller (a logo prints at most 45 x 22 mm)")
         return None
-    head = path.read_bytes()[:32]
-    if head.startswith(PNG_SIGNATURE):
-        width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
-        if max(width, height) > MAX_LOGO_PIXELS:
-            problems.append(f"'logo' file {value} is {width} x {height} pixels; the limit is "
-                            f"{MAX_LOGO_PIXELS}. Fix: scale it down (600 pixels wide is plenty)")
-            return None
-        # The PDF embeds PNG data as it is, so damaged data must be caught here (Pillow
-        # comes with WeasyPrint).
-        from PIL import Image, ImageFile
+    problem = _logo_image_problem(path, value)
+    if problem:
+        problems.append(problem)
+        return None
+    return path
 
-        lenient = ImageFile.LOAD_TRUNCATED_IMAGES   # WeasyPrint sets it to True on import
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            with Image.open(path) as image:
-                image.load()
-        except Exception:  # Pillow raises many kinds for damaged files
-            problems.append(f"'logo' file {value} is a damaged PNG. Fix: export it again")
-            return None
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = lenient
-        return path
+
+def _logo_image_problem(path, value):
+    """Why a logo file cannot go into the PDF, or None: a PNG (Pillow reads and decodes it,
+    since the PDF embeds PNG data as it is) of at most MAX_LOGO_PIXELS a side, or an SVG."""
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    fix = "Fix: scale it down (600 pixels wide is plenty)"
+    damaged = f"'logo' file {value} is a damaged PNG. Fix: export it again"
+    try:
+        with warnings.catch_warnings():
+            # Our own limit, far below Pillow's, is checked before anything is decoded.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path, formats=["PNG"])  # reads the header only
+        with image:
+            width, height = image.size
+            if max(width, height) > MAX_LOGO_PIXELS:
+                return (f"'logo' file {value} is {width} x {height} pixels; the limit is "
+                        f"{MAX_LOGO_PIXELS}. {fix}")
+            image.verify()  # every chunk's checksum
+    except UnidentifiedImageError:
+        return _svg_problem(path, value)
+    except Image.DecompressionBombError:  # too big for Pillow even to give its size
+        return (f"'logo' file {value} has over {2 * Image.MAX_IMAGE_PIXELS} pixels; the limit "
+                f"is {MAX_LOGO_PIXELS} pixels a side. {fix}")
+    except Exception:  # Pillow raises many kinds for damaged files
+        return damaged
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES   # WeasyPrint sets it to True on import
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path, formats=["PNG"]) as image:  # verify() leaves it unusable
+            image.load()
+    except Exception:
+        return damaged
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
+
+
+def _svg_problem(path, value):
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
@@ -353,10 +376,9 @@ def _logo(data, folder, problems):
     except etree.XMLSyntaxError:
         root = None
     if root is None or root.tag != SVG_ROOT:
-        problems.append(f"'logo' file {value} is not a PNG or SVG image. Fix: export the logo "
-                        "as PNG or SVG")
-        return None
-    return path
+        return (f"'logo' file {value} is not a PNG or SVG image. Fix: export the logo "
+                "as PNG or SVG")
+    return None
 
 
 def load_clinic(path, glyphs):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from PIL import Image
 
 import pdfread
 from conftest import ROOT, sphinx_build
@@ -32,16 +33,26 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 100">'
        '<rect width="300" height="100" fill="#003f7d"/></svg>')
 
 
-def png(width, height, data=None):
-    """A real (tiny) PNG of the given size: signature, IHDR, one IDAT, IEND."""
+def png(width, height, data=None, crc=zlib.crc32):
+    """A PNG of the given size, written byte by byte so that a test can damage any part:
+    signature, IHDR, one IDAT (grey rows unless data is given), IEND."""
     def chunk(kind, data):
         body = kind + data
-        return len(data).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+        return len(data).to_bytes(4, "big") + body + crc(body).to_bytes(4, "big")
 
     ihdr = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 0, 0, 0, 0])
-    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    return (clinics.PNG_SIGNATURE + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data or zlib.compress(rows))
-            + chunk(b"IEND", b""))
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height)) if data is None else b""
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(rows) if data is None else data) + chunk(b"IEND", b""))
+
+
+def wrong_idat_checksum(body):
+    return zlib.crc32(body) ^ body.startswith(b"IDAT")
+
+
+def test_png_helper_writes_a_png_pillow_accepts(tmp_path):
+    (tmp_path / "logo.png").write_bytes(png(40, 20))
+    assert clinics._logo_image_problem(tmp_path / "logo.png", "logo.png") is None
 
 
 @pytest.fixture(scope="module")
@@ -229,10 +240,17 @@ BAD = {
                      ["'logo' file logos/nope.png does not exist"]),
     "logo-not-image": (GOOD.replace("logo.svg", "notes.png"),
                        ["'logo' file notes.png is not a PNG or SVG image"]),
+    "logo-jpeg": (GOOD.replace("logo.svg", "photo.png"),
+                  ["'logo' file photo.png is not a PNG or SVG image. Fix: export the logo as PNG"]),
     "logo-damaged": (GOOD.replace("logo.svg", "damaged.png"),
                      ["'logo' file damaged.png is a damaged PNG. Fix: export it again"]),
+    "logo-bad-checksum": (GOOD.replace("logo.svg", "checksum.png"),
+                          ["'logo' file checksum.png is a damaged PNG. Fix: export it again"]),
     "logo-huge-pixels": (GOOD.replace("logo.svg", "huge.png"),
                          ["'logo' file huge.png is 5000 x 20 pixels; the limit is 4000"]),
+    "logo-vast-pixels": (GOOD.replace("logo.svg", "vast.png"),
+                         ["'logo' file vast.png has over 178956970 pixels; the limit is 4000 "
+                          "pixels a side. Fix: scale it down"]),
     "logo-huge-bytes": (GOOD.replace("logo.svg", "big.svg"),
                         ["'logo' file big.svg is 2.1 MB; the limit is 2 MB"]),
     "logo-outside": (GOOD.replace("logo.svg", "../outside.svg"),
@@ -277,6 +295,9 @@ def test_bad_clinic_file_fails_alone_with_a_message(tmp_path, capsys, book, case
     (folder / "notes.png").write_text("not an image")
     (folder / "huge.png").write_bytes(png(5000, 20))
     (folder / "damaged.png").write_bytes(png(40, 20, data=b"not zlib data"))
+    (folder / "checksum.png").write_bytes(png(40, 20, crc=wrong_idat_checksum))
+    (folder / "vast.png").write_bytes(png(30000, 30000, data=b""))  # never decoded
+    Image.new("RGB", (40, 20), "navy").save(folder / "photo.png", format="JPEG")
     (folder / "big.svg").write_text(SVG[:-6] + "<!--" + "x" * (2200 * 1024) + "--></svg>")
     (tmp_path / "outside.svg").write_text(SVG)
     (folder / "link.svg").symlink_to(tmp_path / "outside.svg")
