@@ -32,15 +32,18 @@ class Built:
         self.warnings = strip_escape_sequences(app.warning.getvalue())
 
 
-def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None):
+def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, freshenv=True):
     """Build ``srcdir`` with Sphinx's test application; ``nitpicky`` as ``-n`` would set it.
+
+    The output lands in ``builddir/<builder>``, the doctrees in ``builddir/doctrees``;
+    ``freshenv=False`` rebuilds incrementally from an earlier build in the same ``builddir``.
 
     A strict (``-W``) build is one whose ``Built.warnings`` is empty: callers assert that.
     """
     with pytest.MonkeyPatch.context() as patch:
         for name, value in (env or {}).items():
             patch.setenv(name, value)
-        app = SphinxTestApp(builder, srcdir=Path(srcdir), builddir=Path(builddir), freshenv=True,
+        app = SphinxTestApp(builder, srcdir=Path(srcdir), builddir=Path(builddir), freshenv=freshenv,
                             confoverrides={"nitpicky": True, **(confoverrides or {})})
         try:
             app.build()
