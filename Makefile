@@ -15,8 +15,8 @@ PYTHON        ?= $(VENV)/bin/python
 SPHINXBUILD    = $(PYTHON) -m sphinx
 # Strict everywhere: a warning is a failure, and every warning is shown before it fails.
 STRICT         = -n -W --keep-going
-# Dates in the outputs come from the last commit, so a rebuild is byte-identical.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 315532800)
+# Dates in the outputs come from the last commit (patientpress sets SOURCE_DATE_EPOCH
+# unless you do), so a rebuild is byte-identical.
 
 # The paper size goes to every builder: with the same settings they share one doctree
 # folder, so the sources are read once for all three formats.

@@ -5,20 +5,9 @@ so every build runs as ``sphinx-build -c . docs <outdir>``.
 """
 
 import os
-import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-
-# Reproducible builds: every date in the outputs comes from the last commit, unless the
-# caller set SOURCE_DATE_EPOCH (the Makefile does the same).
-if not os.environ.get("SOURCE_DATE_EPOCH"):
-    try:
-        os.environ["SOURCE_DATE_EPOCH"] = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True,
-            check=True).stdout.strip() or "315532800"
-    except (OSError, subprocess.CalledProcessError):
-        os.environ["SOURCE_DATE_EPOCH"] = "315532800"  # 1980-01-01, the zip format's floor
+# Reproducible builds: patientpress dates every output by the last commit
+# (SOURCE_DATE_EPOCH, unless the caller set it).
 
 # -- Project information -----------------------------------------------------
 

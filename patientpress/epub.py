@@ -29,7 +29,7 @@ from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pant
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from .files import atomic_write
+from .files import ZIP_EPOCH_MIN, atomic_write
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
 # (the table Ace by DAISY checks in its epub-type-has-matching-role rule).
@@ -60,8 +60,6 @@ logger = logging.getLogger(__name__)
 TEMPLATE_DIR = Path(__file__).resolve().parent / "theme" / "epub3"
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-# 1980-01-01 is the earliest time a zip entry can carry.
-ZIP_EPOCH_MIN = 315532800
 # docutils' HTML5 writer adds this tag and Sphinx passes it on, beside the basic theme's
 # own (sphinx-doc/sphinx#11699): reading systems need only one.
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')

@@ -4,9 +4,29 @@ names any file system takes."""
 import contextlib
 import os
 import re
+import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
+
+
+# 1980-01-01, the earliest time a zip entry (an EPUB's) can carry: the date of a build
+# with no commit to date it by.
+ZIP_EPOCH_MIN = 315532800
+
+
+def pin_source_date(folder):
+    """Date every output by the last commit of the book in ``folder`` (SOURCE_DATE_EPOCH,
+    unless the caller set it), so a rebuild of the same sources is byte-identical; a book
+    outside git gets ZIP_EPOCH_MIN."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return
+    try:
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=folder,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        stamp = ""
+    os.environ["SOURCE_DATE_EPOCH"] = stamp or str(ZIP_EPOCH_MIN)
 
 
 def slugify(text):
