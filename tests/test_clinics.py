@@ -17,7 +17,6 @@ import pdfread
 from conftest import ROOT, sphinx_build
 from patientpress import booklet, clinics
 
-TEST_BOOK = ROOT / "tests" / "roots" / "test-book"
 GOOD = """\
 name: Riverside Foot Clinic
 address: |
@@ -55,12 +54,12 @@ def test_png_helper_writes_a_png_pillow_accepts(tmp_path):
     assert clinics._logo_image_problem(tmp_path / "logo.png", "logo.png") is None
 
 
-@pytest.fixture(scope="module")
-def book(tmp_path_factory):
-    out = tmp_path_factory.mktemp("clinic-book") / "handout"
-    proc = sphinx_build("handout", out, srcdir=TEST_BOOK, confdir=TEST_BOOK)
-    assert proc.returncode == 0, proc.stderr
-    return out
+@pytest.fixture
+def book(built_root):
+    """The tiny book's handout, built once per test run (shared with test_handout_builder.py)."""
+    result = built_root("handout", "book")
+    assert result.warnings == "", result.warnings
+    return result.outdir
 
 
 def folder_with(tmp_path, files):
