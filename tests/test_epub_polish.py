@@ -49,10 +49,11 @@ def content_documents(epub):
 # -- Footnotes, on a root with every kind of chapter --------------------------------
 
 @pytest.fixture
-def built(app):
-    app.build()
-    assert app.warning.getvalue() == "", app.warning.getvalue()
-    return Path(app.outdir)
+def built(built_root):
+    """The footnote root's e-book, built strictly once per test run."""
+    result = built_root("epub", "epub-footnotes")
+    assert result.warnings == "", result.warnings
+    return result.outdir
 
 
 def parse(path):
@@ -66,7 +67,6 @@ def footnote_block(doc):
     return rubrics, notes
 
 
-@pytest.mark.sphinx("epub", testroot="epub-footnotes", freshenv=True)
 def test_footnotes_rubric_only_over_footnotes(built):
     for name in ("index", "chapters/plain"):
         doc = parse(built / f"{name}.xhtml")
@@ -92,7 +92,6 @@ def test_footnotes_rubric_only_over_footnotes(built):
         assert empty_headings(doc) == [], name
 
 
-@pytest.mark.sphinx("epub", testroot="epub-footnotes", freshenv=True)
 def test_one_viewport_per_document(built):
     for path in sorted(built.rglob("*.xhtml")):
         if path.name == "nav.xhtml":
@@ -101,7 +100,6 @@ def test_one_viewport_per_document(built):
 
 
 @pytest.mark.slow
-@pytest.mark.sphinx("epub", testroot="epub-footnotes", freshenv=True)
 def test_footnote_root_passes_epubcheck(built):
     assert epubread.epubcheck(epubread.find(built)) == []
 
