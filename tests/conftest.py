@@ -1,4 +1,11 @@
-"""Shared fixtures: Sphinx's own test fixtures, plus whole-book builds done once per session."""
+"""Shared fixtures: Sphinx's own test fixtures, test roots built in-process once per test run
+(``built_root``), and whole-book builds done once per session.
+
+Tests of builder behaviour build in-process; ``sphinx_build`` (a real ``sphinx-build`` in a
+subprocess) is for tests about the command line: exit codes, what the terminal shows,
+environment variables such as PYTHONHASHSEED, and the whole book, whose ``conf.py`` sits
+outside its source folder (Sphinx's test application reads ``conf.py`` from the source folder).
+"""
 
 import os
 import shutil
