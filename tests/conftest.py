@@ -7,6 +7,7 @@ environment variables such as PYTHONHASHSEED, and the whole book, whose ``conf.p
 outside its source folder (Sphinx's test application reads ``conf.py`` from the source folder).
 """
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -47,9 +48,8 @@ def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, fr
 
     A strict (``-W``) build is one whose ``Built.warnings`` is empty: callers assert that.
     """
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in (env or {}).items():
-            patch.setenv(name, value)
+    with own_environment():
+        os.environ.update(env or {})
         app = SphinxTestApp(builder, srcdir=Path(srcdir), builddir=Path(builddir), freshenv=freshenv,
                             confoverrides={"nitpicky": True, **(confoverrides or {})})
         try:
@@ -57,6 +57,26 @@ def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, fr
             return Built(app)
         finally:
             app.cleanup()
+
+
+@contextlib.contextmanager
+def own_environment():
+    """Give back os.environ as it was: an in-process build sets SOURCE_DATE_EPOCH
+    (patientpress.files.pin_source_date), which a subprocess build would take with it."""
+    saved = dict(os.environ)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Builds through Sphinx's ``app`` fixture run in-process too: nothing they set in
+    os.environ reaches the next test or the subprocess builds."""
+    with own_environment():
+        yield
 
 
 @pytest.fixture(scope="session")
