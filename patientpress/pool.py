@@ -54,8 +54,17 @@ def _warm():
     import weasyprint  # noqa: F401
 
 
+# The parent's ends of every worker's pipe in this process. A forked worker inherits them
+# all and closes them first: the parent's death must read as end-of-file in every worker,
+# or a killed build would leave its workers waiting for ever.
+_PARENT_ENDS = []
+
+
 def _serve(conn):
-    """A worker's life: load WeasyPrint, then run each job it is sent until told to stop."""
+    """A worker's life: load WeasyPrint, then run each job it is sent until told to stop
+    (or until its parent is gone)."""
+    for end in _PARENT_ENDS:
+        end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the parent's to handle
     _warm()
     conn.send("ready")   # a job's time limit starts now, not while WeasyPrint loads
@@ -81,6 +90,7 @@ def _serve(conn):
 class _Worker:
     def __init__(self, context):
         self.conn, child = context.Pipe()
+        _PARENT_ENDS.append(self.conn)
         self.process = context.Process(target=_serve, args=(child,), daemon=True)
         self.process.start()
         child.close()
@@ -88,6 +98,11 @@ class _Worker:
     def kill(self):
         self.process.kill()
         self.process.join()
+        self.close()
+
+    def close(self):
+        with contextlib.suppress(ValueError):
+            _PARENT_ENDS.remove(self.conn)
         self.conn.close()
 
 
@@ -175,6 +190,8 @@ class Pool:
             worker.process.join(timeout=5)
             if worker.process.is_alive():
                 worker.kill()
+            else:
+                worker.close()
         self._idle = []
 
 

@@ -11,6 +11,8 @@
 import multiprocessing
 import os
 import re
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -285,3 +287,36 @@ def test_a_worker_that_dies_is_reported_in_words_and_replaced(tmp_path):
         assert pid != os.getpid()
     finally:
         workers.close()
+
+
+def test_the_workers_end_when_their_build_is_killed(tmp_path):
+    """A build stopped with SIGKILL runs no clean-up: each worker must see its parent's end
+    of the pipe close (a worker forked later holds no copy of it) and end by itself."""
+    script = ("import os, sys, time\n"
+              "from patientpress import pool\n"
+              "workers = pool.Pool(2)\n"
+              "list(workers.run([pool.Job(os.getpid, ()) for _ in range(4)]))\n"
+              "every = workers._idle + workers._starting\n"
+              "print(' '.join(str(w.process.pid) for w in every), flush=True)\n"
+              "time.sleep(600)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        pids = [int(p) for p in build.stdout.readline().split()]
+    finally:
+        build.kill()
+        build.wait()
+    assert len(pids) == 2
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.2)
+        alive = [p for p in pids if _running(p)]
+    assert alive == []
+
+
+def _running(pid):
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"   # a zombie has ended
+    except FileNotFoundError:
+        return False
