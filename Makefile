@@ -32,7 +32,7 @@ job            = $(BUILDDIR)/$(1) -b $(2) $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees
 help:  ## this list
 	@echo "Targets:"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
-	@echo "Variables: PAPER=letter|a4  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=..."
+	@echo "Variables: PAPER=letter|a4  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)"
 
 # The book's own extension (patientpress/) goes in editable, with the pinned setuptools
 # and no download: an edit to it counts at once, and conf.py needs no sys.path entry.
@@ -62,8 +62,8 @@ pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
 
 handout: pdf
 
-clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/
-	$(PYTHON) -m patientpress.clinics clinics/ --book $(BUILDDIR)/handout --out $(BUILDDIR)/clinics
+clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/ (SHARD=K/N: one shard)
+	$(PYTHON) -m patientpress.clinics clinics/ --book $(BUILDDIR)/handout --out $(BUILDDIR)/clinics $(if $(SHARD),--shard $(SHARD))
 
 a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build/a11y
 	@scripts/ensure-system-packages test

@@ -41,3 +41,15 @@ def test_unknown_targets_still_go_to_sphinx(tmp_path):
     assert "-n -W --keep-going" in last
     # a fresh checkout makes the virtual environment first
     assert "pip install --quiet --require-hashes -r requirements.txt" in proc.stdout
+
+
+def test_make_clinics_passes_a_shard_on_only_when_asked(tmp_path):
+    def clinics_line(*variables):
+        proc = subprocess.run(["make", "-n", "--no-print-directory", "-C", str(ROOT), "clinics",
+                               f"BUILDDIR={tmp_path / '_build'}", *variables],
+                              capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return next(line for line in proc.stdout.splitlines() if "patientpress.clinics" in line)
+
+    assert clinics_line("SHARD=2/8").endswith("--shard 2/8")
+    assert "--shard" not in clinics_line()
