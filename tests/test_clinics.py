@@ -15,7 +15,7 @@ from PIL import Image
 
 import pdfread
 from conftest import ROOT, sphinx_build
-from patientpress import booklet, clinics
+from patientpress import booklet, clinicfile, clinics
 
 GOOD = """\
 name: Riverside Foot Clinic
@@ -51,7 +51,7 @@ def wrong_idat_checksum(body):
 
 def test_png_helper_writes_a_png_pillow_accepts(tmp_path):
     (tmp_path / "logo.png").write_bytes(png(40, 20))
-    assert clinics._logo_image_problem(tmp_path / "logo.png", "logo.png") is None
+    assert clinicfile._logo_image_problem(tmp_path / "logo.png", "logo.png") is None
 
 
 @pytest.fixture
@@ -188,7 +188,7 @@ web: https://x.example.org/?a=1&b=<i>
     code, stdout, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
     assert code == 0, stderr
     assert "looks like HTML or CSS; it is printed exactly as typed" in stdout
-    slug = clinics.slugify("<b>Bold</b> & Co")
+    slug = clinicfile.slugify("<b>Bold</b> & Co")
     cover = squash(pdfread.text(tmp_path / "out" / slug / f"{slug}-handout.pdf", 1, 1))
     for literal in ("<b>Bold</b> & Co", "<style>*{display:none}</style>",
                     "Phone: <img src=x onerror=alert(1)>"):
@@ -201,7 +201,7 @@ web: https://x.example.org/?a=1&b=<i>
     ("Przychodnia Łódź", "przychodnia-lodz"),
 ])
 def test_slugs_transliterate(name, slug):
-    assert clinics.slugify(name) == slug
+    assert clinicfile.slugify(name) == slug
 
 
 def test_non_latin_names_print_with_embedded_fonts(tmp_path, capsys, book):
@@ -576,8 +576,8 @@ def test_example_folder_whole_book(tmp_path):
                            "--book", str(built_handout), "--out", str(tmp_path / "out")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    for path in clinics.clinic_files(ROOT / "clinics"):
-        clinic = clinics.load_clinic(path, clinics.Glyphs(built_handout))
+    for path in clinicfile.clinic_files(ROOT / "clinics"):
+        clinic = clinicfile.load_clinic(path, clinicfile.Glyphs(built_handout))
         edition = tmp_path / "out" / clinic.slug
         expected = {f"{clinic.slug}-handout.pdf", f"{clinic.slug}-booklet.pdf"}
         if clinic.large_print:

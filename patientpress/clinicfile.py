@@ -1,0 +1,453 @@
+"""Clinic files: reading and checking one clinic's details (``*.yaml``, ``*.yml``, ``*.toml``).
+
+A clinic file with a problem fails alone, with a message naming the file, the field and
+the fix (and a "did you mean" for a misspelt field); :func:`load_folder` reads a folder
+of them and finds two clinics that would get the same file name.
+"""
+
+import dataclasses
+import difflib
+import json
+import re
+import tomllib
+import unicodedata
+import warnings
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import paper as paper_sizes
+from .files import slugify
+
+REQUIRED = ("name", "address", "phone", "web")
+OPTIONAL = ("hours", "logo", "paper", "large_print", "qr", "slug")
+FIELDS = REQUIRED + OPTIONAL
+TEXT_FIELDS = tuple(f for f in FIELDS if f != "large_print")
+EXAMPLE = {
+    "name": 'name: "Riverside Foot Clinic"',
+    "address": "address: |\n  12 River Road\n  Springfield",
+    "phone": 'phone: "+1 555 0100"',
+    "web": "web: https://riverside.example.org/",
+    "hours": 'hours: "Monday to Friday, 8 am to 5 pm"',
+    "logo": "logo: logos/riverside.svg",
+    "paper": "paper: a4",
+    "large_print": "large_print: true",
+    "qr": "qr: https://riverside.example.org/neuropathy-guide/",
+    "slug": "slug: riverside",
+}
+MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300}
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_PIXELS = 4000
+SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FALLBACK_FAMILY = "Noto Sans Arabic"
+
+
+class ClinicError(Exception):
+    """A clinic file that cannot be built; ``problems`` are the messages for the user."""
+
+    def __init__(self, path, problems, slug=None):
+        self.path = Path(path)
+        self.problems = list(problems)
+        self.slug = slug   # when known, an older edition under this name is removed
+        super().__init__("\n".join(f"{path}: {p}" for p in self.problems))
+
+
+@dataclasses.dataclass
+class Clinic:
+    path: Path
+    slug: str
+    name: str
+    address: list
+    phone: str
+    web: str
+    hours: list = dataclasses.field(default_factory=list)
+    logo: Path | None = None
+    paper: str = "letter"
+    large_print: bool = False
+    qr: str = ""
+    needs_fallback: bool = False   # has Arabic-script text: add the fallback font
+    notes: list = dataclasses.field(default_factory=list)
+
+
+# -- fonts -----------------------------------------------------------------------
+
+def fallback_font():
+    """The Arabic-script fallback font file (PyPI fontpkg-noto-sans-arabic)."""
+    import fontpkg_noto_sans_arabic as pkg
+
+    return next((Path(pkg.__file__).parent / "files").glob("*.ttf"))
+
+
+class Glyphs:
+    """Which characters the print fonts can draw (their cmaps, read with fontTools)."""
+
+    def __init__(self, book_dir):
+        from fontTools.ttLib import TTFont
+
+        main = sorted((Path(book_dir) / "_static" / "fonts").glob("*.ttf"))
+        if not main:
+            raise SystemExit(f"error: {book_dir}/_static/fonts has no fonts; rebuild the book "
+                             "with: make pdf")
+        # Upright regular and bold carry the clinic box; a character must be in every one.
+        upright = [f for f in main if "Italic" not in f.name] or main
+        maps = [set(TTFont(f, lazy=True).getBestCmap()) for f in upright]
+        self.main = set.intersection(*maps)
+        self.fallback = set(TTFont(fallback_font(), lazy=True).getBestCmap())
+
+    def missing(self, text):
+        return list(dict.fromkeys(c for c in text if not c.isspace()
+                                  and ord(c) not in self.main and ord(c) not in self.fallback))
+
+    def needs_fallback(self, text):
+        return any(ord(c) not in self.main and ord(c) in self.fallback for c in text)
+
+
+# -- reading and checking a clinic file --------------------------------------------
+
+def _yaml_load(text):
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def mapping(loader, node):
+        seen = set()
+        for key_node, _ in node.value:
+            key = loader.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the field {key!r} is given twice; keep one", key_node.start_mark)
+            seen.add(key)
+        return loader.construct_mapping(node)
+
+    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    # yaml.load(), keeping the node tree: its line numbers and source text name the slips.
+    loader = Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return data, _mapping_slips(node, text)
+
+
+def _quoted(text):
+    return json.dumps(text, ensure_ascii=False)   # a valid YAML double-quoted string
+
+
+def _mapping_slips(root, text):
+    """{field: problem} for text read as a mapping because of an unquoted ': ' in it.
+
+    ``- Monday: 8 am to 5 pm`` under ``hours:`` is the usual case: YAML reads the line as
+    a field "Monday" with the value "8 am to 5 pm", and the times may even turn into
+    numbers (8:00 is 480 in YAML 1.1), so the message quotes the line as written.
+    """
+    import yaml
+
+    slips = {}
+    if not isinstance(root, yaml.MappingNode):
+        return slips
+    for key_node, value in root.value:
+        field = key_node.value
+        if field not in TEXT_FIELDS or field in slips:
+            continue
+        in_list = isinstance(value, yaml.SequenceNode)
+        for item in value.value if in_list else [value]:
+            if not isinstance(item, yaml.MappingNode) or not item.value:
+                continue
+            start = item.start_mark
+            if item.flow_style:
+                end = item.end_mark.index
+            else:   # the pairs on the first line, without a comment after them
+                end = max(node.end_mark.index for pair in item.value for node in pair
+                          if node.end_mark.line == start.line)
+            written = text[start.index:end].strip()
+            fix = (f"put the line in quotes: - {_quoted(written)}" if in_list
+                   else f"put the value in quotes: {field}: {_quoted(written)}")
+            slips[field] = (f"line {start.line + 1}: {field}: '{written}' was read as a "
+                            f"mapping, because of the ': ' in it. Fix: {fix}")
+            break
+    return slips
+
+
+def _colon_in_value(text, mark):
+    """The fix for PyYAML's "mapping values are not allowed here" on a one-line value
+    (``phone: Call: 555``), or None when the line is not that simple."""
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return None
+    written = re.sub(r"\s+#.*$", "", lines[mark.line]).strip()
+    where = f"line {mark.line + 1}: "
+    if written.startswith("- "):
+        item = written[2:].strip()
+        field = next((m.group(1) for line in reversed(lines[:mark.line])
+                      if (m := re.match(r"^([A-Za-z_][\w-]*):", line))), None)
+        return (where + (f"{field}: " if field else "") + f"'{item}' has ': ' inside it, so "
+                f"YAML cannot read it. Fix: put the line in quotes: - {_quoted(item)}")
+    match = re.match(r"^([A-Za-z_][\w-]*):\s+(.+)$", written)
+    if not match:
+        return None
+    field, value = match.groups()
+    return (where + f"{field}: '{value}' has ': ' inside its value, so YAML cannot read it. "
+            f"Fix: put the value in quotes: {field}: {_quoted(value)}")
+
+
+def read_file(path):
+    """The clinic file as a dict, or :class:`ClinicError` for a malformed file."""
+    return _read(path)[0]
+
+
+def _read(path):
+    """(the clinic file as a dict, {field: problem} for text read as a mapping)."""
+    path = Path(path)
+    slips = {}
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ClinicError(path, ["the file is not UTF-8 text; save it as UTF-8"]) from None
+    if path.suffix == ".toml":
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ClinicError(path, [f"this is not valid TOML ({exc}); compare it with "
+                                     "the example in the README"]) from None
+    else:
+        import yaml
+
+        try:
+            data, slips = _yaml_load(text)
+        except yaml.YAMLError as exc:
+            where = getattr(exc, "problem_mark", None)
+            if getattr(exc, "problem", None) == "mapping values are not allowed here":
+                fix = _colon_in_value(text, where)
+                if fix:
+                    raise ClinicError(path, [fix]) from None
+            line = f" at line {where.line + 1}" if where else ""
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ClinicError(path, [
+                f"this is not valid YAML{line}: {problem}. Fix: write one 'field: value' per "
+                "line, quote values that contain ':' or '#', and indent lists with '- '; "
+                "compare it with clinics/example-clinic.yaml"]) from None
+    if data is None:
+        raise ClinicError(path, ["the file is empty; copy clinics/example-clinic.yaml and "
+                                 "fill it in"])
+    if not isinstance(data, dict):
+        raise ClinicError(path, ["the file must be a list of 'field: value' lines (name:, "
+                                 "address:, phone:, web:), not a single value or a list"])
+    return data, slips
+
+
+def _kind(value):
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
+            dict: "a group of fields"}.get(type(value), type(value).__name__)
+
+
+def _text(data, field, problems, *, lines=False):
+    """A text field (or, with ``lines``, text or a list of lines) as a list of lines."""
+    value = data.get(field)
+    if lines and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        items = value
+    elif isinstance(value, str):
+        items = value.splitlines() if lines else [value]
+    else:
+        shape = "text or a list of lines" if lines else "text"
+        fix = (f'put it in quotes: {field}: "{value}"' if isinstance(value, (int, float, bool))
+               else f"write it as: {EXAMPLE[field].splitlines()[0]}")
+        problems.append(f"'{field}' must be {shape}, not {_kind(value)}. Fix: {fix}")
+        return []
+    items = [" ".join(v.split()) for v in items]
+    items = [v for v in items if v]
+    if not items:
+        problems.append(f"'{field}' is empty. Fix: fill it in, e.g. {EXAMPLE[field]}")
+        return []
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\u200c\u200d"
+           for v in items for c in v):
+        problems.append(f"'{field}' contains invisible control characters; retype it")
+    if sum(len(v) for v in items) > MAX_CHARS[field]:
+        problems.append(f"'{field}' is longer than {MAX_CHARS[field]} characters and would not "
+                        "fit in the clinic box; shorten it")
+    return items
+
+
+def _url(data, field, problems):
+    value = _text(data, field, problems)
+    if not value:
+        return ""
+    url = value[0]
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in url:
+        guess = f"https://{url}" if "://" not in url and "." in url and ":" not in url else (
+            "https://clinic.example.org/")
+        problems.append(f"'{field}' must be a web address starting with http:// or https://, "
+                        f"not {url!r}. Fix: {field}: {guess}")
+    return url
+
+
+def _logo(data, folder, problems):
+    value = data.get("logo")
+    if not isinstance(value, str) or not value.strip():
+        problems.append("'logo' must be the path of an SVG or PNG file in the clinic folder, "
+                        f"e.g. {EXAMPLE['logo']}" + ("" if value is None else f", not {_kind(value)}"))
+        return None
+    folder = folder.resolve()
+    path = (folder / value.strip()).resolve()
+    if not path.is_relative_to(folder):
+        problems.append(f"'logo' points outside the clinic folder ({value}). Fix: copy the "
+                        f"file into {folder} (e.g. logos/) and give its path from there")
+        return None
+    if not path.is_file():
+        problems.append(f"'logo' file {value} does not exist in {folder}. Fix: check the "
+                        "spelling or copy the logo there")
+        return None
+    size = path.stat().st_size
+    if size > MAX_LOGO_BYTES:
+        problems.append(f"'logo' file {value} is {size / 1048576:.1f} MB; the limit is 2 MB. "
+                        "Fix: export it smaller (a logo prints at most 45 x 22 mm)")
+        return None
+    problem = _logo_image_problem(path, value)
+    if problem:
+        problems.append(problem)
+        return None
+    return path
+
+
+def _logo_image_problem(path, value):
+    """Why a logo file cannot go into the PDF, or None: a PNG (Pillow reads and decodes it,
+    since the PDF embeds PNG data as it is) of at most MAX_LOGO_PIXELS a side, or an SVG."""
+    from PIL import Image, ImageFile, UnidentifiedImageError
+
+    fix = "Fix: scale it down (600 pixels wide is plenty)"
+    damaged = f"'logo' file {value} is a damaged PNG. Fix: export it again"
+    try:
+        with warnings.catch_warnings():
+            # Our own limit, far below Pillow's, is checked before anything is decoded.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path, formats=["PNG"])  # reads the header only
+        with image:
+            width, height = image.size
+            if max(width, height) > MAX_LOGO_PIXELS:
+                return (f"'logo' file {value} is {width} x {height} pixels; the limit is "
+                        f"{MAX_LOGO_PIXELS}. {fix}")
+            image.verify()  # every chunk's checksum
+    except UnidentifiedImageError:
+        return _svg_problem(path, value)
+    except Image.DecompressionBombError:  # too big for Pillow even to give its size
+        return (f"'logo' file {value} has over {2 * Image.MAX_IMAGE_PIXELS} pixels; the limit "
+                f"is {MAX_LOGO_PIXELS} pixels a side. {fix}")
+    except Exception:  # Pillow raises many kinds for damaged files
+        return damaged
+    lenient = ImageFile.LOAD_TRUNCATED_IMAGES   # WeasyPrint sets it to True on import
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        with Image.open(path, formats=["PNG"]) as image:  # verify() leaves it unusable
+            image.load()
+    except Exception:
+        return damaged
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+    return None
+
+
+def _svg_problem(path, value):
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.parse(str(path), parser).getroot()
+    except etree.XMLSyntaxError:
+        root = None
+    if root is None or root.tag != SVG_ROOT:
+        return (f"'logo' file {value} is not a PNG or SVG image. Fix: export the logo "
+                "as PNG or SVG")
+    return None
+
+
+def load_clinic(path, glyphs):
+    """Read and check one clinic file; return a :class:`Clinic` or raise :class:`ClinicError`."""
+    path = Path(path)
+    data, slips = _read(path)
+    problems = list(slips.values())
+    for key in data:
+        if key not in FIELDS:
+            close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else f"the fields are: {', '.join(FIELDS)}")
+            problems.append(f"unknown field '{key}': {hint}")
+    for field in REQUIRED:
+        if data.get(field) is None:
+            problems.append(f"'{field}' is missing. Fix: add it, e.g. {EXAMPLE[field]}")
+    # A field read as a mapping has its own message above; it is not checked again.
+    data = {k: v for k, v in data.items() if k not in slips}
+    name = _text(data, "name", problems) if data.get("name") is not None else []
+    address = _text(data, "address", problems, lines=True) if data.get("address") is not None else []
+    phone = _text(data, "phone", problems) if data.get("phone") is not None else []
+    web = _url(data, "web", problems) if data.get("web") is not None else ""
+    hours = _text(data, "hours", problems, lines=True) if "hours" in data else []
+    logo = _logo(data, path.parent, problems) if "logo" in data else None
+    clinic_qr = _url(data, "qr", problems) if "qr" in data else ""
+
+    paper = data.get("paper", "letter")
+    if not isinstance(paper, str) or paper.lower() not in paper_sizes.SIZES:
+        problems.append(f"'paper' must be 'letter' or 'a4', not {paper!r}. Fix: paper: a4")
+        paper = "letter"
+    large = data.get("large_print", False)
+    if not isinstance(large, bool):
+        problems.append(f"'large_print' must be true or false, not {large!r}. "
+                        "Fix: large_print: true")
+    slug = data.get("slug")
+    if slug is not None and not (isinstance(slug, str) and SLUG_RE.match(slug)):
+        problems.append(f"'slug' must be lowercase letters, digits and hyphens, not {slug!r}. "
+                        "Fix: slug: riverside-clinic")
+
+    texts = {"name": name, "address": address, "phone": phone, "web": [web],
+             "hours": hours, "qr": [clinic_qr]}
+    notes = []
+    for field, values in texts.items():
+        text = "\n".join(values)
+        missing = glyphs.missing(text)
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
+            problems.append(f"'{field}' has characters the print fonts cannot draw: {shown}. "
+                            "The handouts use Atkinson Hyperlegible (Latin letters) and Noto "
+                            "Sans Arabic; write the text in Latin or Arabic script")
+        if re.search(r"<[A-Za-z/!]|[{}]", text):
+            notes.append(f"'{field}' looks like HTML or CSS; it is printed exactly as typed")
+    if not name:
+        raise ClinicError(path, problems)
+    if not (isinstance(slug, str) and SLUG_RE.match(slug)):
+        slug = slugify(name[0]) or slugify(path.stem)
+        if not slug:
+            problems.append("no file name can be made from the clinic's name. Fix: add "
+                            "slug: with Latin letters, e.g. slug: al-noor-clinic")
+    if problems:
+        raise ClinicError(path, problems, slug or None)
+    return Clinic(path=path, slug=slug, name=name[0], address=address, phone=phone[0], web=web,
+                  hours=hours, logo=logo, paper=paper.lower(), large_print=large, qr=clinic_qr,
+                  needs_fallback=glyphs.needs_fallback("\n".join(sum(texts.values(), []))),
+                  notes=notes)
+
+
+def clinic_files(folder):
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".toml"))
+
+
+def load_folder(folder, glyphs):
+    """All clinics of ``folder``: (good clinics, {file: ClinicError})."""
+    good, failed = [], {}
+    for path in clinic_files(folder):
+        try:
+            good.append(load_clinic(path, glyphs))
+        except ClinicError as exc:
+            failed[path] = exc
+    by_slug = {}
+    for clinic in good:
+        by_slug.setdefault(clinic.slug, []).append(clinic)
+    for slug, same in by_slug.items():
+        if len(same) > 1:
+            names = ", ".join(c.path.name for c in same)
+            for clinic in same:
+                failed[clinic.path] = ClinicError(clinic.path, slug=slug, problems=[
+                    f"the clinics in {names} all get the file name '{slug}'. Fix: give each a "
+                    "different name, or add a different slug: line to each"])
+    return [c for c in good if c.path not in failed], failed
