@@ -2,7 +2,8 @@
 
 A clinic file with a problem fails alone, with a message naming the file, the field and
 the fix (and a "did you mean" for a misspelt field); :func:`load_folder` reads a folder
-of them and finds two clinics that would get the same file name.
+of them and finds two clinics that would get the same file name. The fields are checked
+by a pydantic model (:class:`Fields`); its errors are worded here, never shown as they are.
 """
 
 import dataclasses
@@ -13,27 +14,16 @@ import tomllib
 import unicodedata
 import warnings
 from pathlib import Path
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      StringConstraints, ValidationError)
+from pydantic_core import PydanticCustomError
 
 from . import paper as paper_sizes
 from .files import slugify
 
-REQUIRED = ("name", "address", "phone", "web")
-OPTIONAL = ("hours", "logo", "paper", "large_print", "qr", "slug")
-FIELDS = REQUIRED + OPTIONAL
-TEXT_FIELDS = tuple(f for f in FIELDS if f != "large_print")
-EXAMPLE = {
-    "name": 'name: "Riverside Foot Clinic"',
-    "address": "address: |\n  12 River Road\n  Springfield",
-    "phone": 'phone: "+1 555 0100"',
-    "web": "web: https://riverside.example.org/",
-    "hours": 'hours: "Monday to Friday, 8 am to 5 pm"',
-    "logo": "logo: logos/riverside.svg",
-    "paper": "paper: a4",
-    "large_print": "large_print: true",
-    "qr": "qr: https://riverside.example.org/neuropathy-guide/",
-    "slug": "slug: riverside",
-}
 MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
@@ -192,11 +182,6 @@ def _colon_in_value(text, mark):
             f"Fix: put the value in quotes: {field}: {_quoted(value)}")
 
 
-def read_file(path):
-    """The clinic file as a dict, or :class:`ClinicError` for a malformed file."""
-    return _read(path)[0]
-
-
 def _read(path):
     """(the clinic file as a dict, {field: problem} for text read as a mapping)."""
     path = Path(path)
@@ -237,78 +222,136 @@ def _read(path):
     return data, slips
 
 
-def _kind(value):
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list",
-            dict: "a group of fields"}.get(type(value), type(value).__name__)
+# -- the schema: pydantic checks every field; the messages are ours ------------------
+
+def _problem(message):
+    # Our own words, carried through pydantic's error list (its template is never shown).
+    return PydanticCustomError("clinic", "{message}", {"message": message})
 
 
-def _text(data, field, problems, *, lines=False):
-    """A text field (or, with ``lines``, text or a list of lines) as a list of lines."""
-    value = data.get(field)
-    if lines and isinstance(value, list) and all(isinstance(v, str) for v in value):
-        items = value
-    elif isinstance(value, str):
-        items = value.splitlines() if lines else [value]
-    else:
-        shape = "text or a list of lines" if lines else "text"
-        fix = (f'put it in quotes: {field}: "{value}"' if isinstance(value, (int, float, bool))
-               else f"write it as: {EXAMPLE[field].splitlines()[0]}")
-        problems.append(f"'{field}' must be {shape}, not {_kind(value)}. Fix: {fix}")
-        return []
-    items = [" ".join(v.split()) for v in items]
-    items = [v for v in items if v]
-    if not items:
-        problems.append(f"'{field}' is empty. Fix: fill it in, e.g. {EXAMPLE[field]}")
-        return []
+def _lines(value, info):
+    """Text or a list of lines as lines (spaces collapsed, blank lines dropped) that fit in
+    the clinic box and that the print fonts (``info.context["glyphs"]``) can draw."""
+    field, glyphs = info.field_name, info.context["glyphs"]
+    lines = [" ".join(v.split()) for v in (value.splitlines() if isinstance(value, str) else value)]
+    if not (lines := [v for v in lines if v]):
+        raise _problem(f"'{field}' is empty. Fix: fill it in, e.g. {EXAMPLE[field]}")
     if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\u200c\u200d"
-           for v in items for c in v):
-        problems.append(f"'{field}' contains invisible control characters; retype it")
-    if sum(len(v) for v in items) > MAX_CHARS[field]:
-        problems.append(f"'{field}' is longer than {MAX_CHARS[field]} characters and would not "
-                        "fit in the clinic box; shorten it")
-    return items
+           for v in lines for c in v):
+        raise _problem(f"'{field}' contains invisible control characters; retype it")
+    if sum(map(len, lines)) > MAX_CHARS[field]:
+        raise _problem(f"'{field}' is longer than {MAX_CHARS[field]} characters and would not "
+                       "fit in the clinic box; shorten it")
+    if missing := glyphs.missing("\n".join(lines)):
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
+        raise _problem(f"'{field}' has characters the print fonts cannot draw: {shown}. The "
+                       "handouts use Atkinson Hyperlegible (Latin letters) and Noto Sans "
+                       "Arabic; write the text in Latin or Arabic script")
+    if re.search(r"<[A-Za-z/!]|[{}]", "\n".join(lines)):   # a note, not a problem
+        info.context["notes"].append(f"'{field}' looks like HTML or CSS; it is printed "
+                                     "exactly as typed")
+    return lines
 
 
-def _url(data, field, problems):
-    value = _text(data, field, problems)
-    if not value:
-        return ""
-    url = value[0]
+def _url(url, info):
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in url:
-        guess = f"https://{url}" if "://" not in url and "." in url and ":" not in url else (
-            "https://clinic.example.org/")
-        problems.append(f"'{field}' must be a web address starting with http:// or https://, "
-                        f"not {url!r}. Fix: {field}: {guess}")
+        guess = (f"https://{url}" if "://" not in url and "." in url and ":" not in url
+                 else "https://clinic.example.org/")
+        raise _problem(f"'{info.field_name}' must be a web address starting with http:// or "
+                       f"https://, not {url!r}. Fix: {info.field_name}: {guess}")
     return url
 
 
-def _logo(data, folder, problems):
-    value = data.get("logo")
-    if not isinstance(value, str) or not value.strip():
-        problems.append("'logo' must be the path of an SVG or PNG file in the clinic folder, "
-                        f"e.g. {EXAMPLE['logo']}" + ("" if value is None else f", not {_kind(value)}"))
-        return None
-    folder = folder.resolve()
-    path = (folder / value.strip()).resolve()
+def _logo(value, info):
+    """The logo's resolved path: a PNG or SVG file of at most 2 MB in the clinic folder."""
+    folder = info.context["folder"]
+    path = (folder / value).resolve()
     if not path.is_relative_to(folder):
-        problems.append(f"'logo' points outside the clinic folder ({value}). Fix: copy the "
-                        f"file into {folder} (e.g. logos/) and give its path from there")
-        return None
+        raise _problem(f"'logo' points outside the clinic folder ({value}). Fix: copy the "
+                       f"file into {folder} (e.g. logos/) and give its path from there")
     if not path.is_file():
-        problems.append(f"'logo' file {value} does not exist in {folder}. Fix: check the "
-                        "spelling or copy the logo there")
-        return None
-    size = path.stat().st_size
-    if size > MAX_LOGO_BYTES:
-        problems.append(f"'logo' file {value} is {size / 1048576:.1f} MB; the limit is 2 MB. "
-                        "Fix: export it smaller (a logo prints at most 45 x 22 mm)")
-        return None
-    problem = _logo_image_problem(path, value)
-    if problem:
-        problems.append(problem)
-        return None
+        raise _problem(f"'logo' file {value} does not exist in {folder}. Fix: check the "
+                       "spelling or copy the logo there")
+    if (size := path.stat().st_size) > MAX_LOGO_BYTES:
+        raise _problem(f"'logo' file {value} is {size / 1048576:.1f} MB; the limit is 2 MB. "
+                       "Fix: export it smaller (a logo prints at most 45 x 22 mm)")
+    if problem := _logo_image_problem(path, value):
+        raise _problem(problem)
     return path
+
+
+Lines = Annotated[list[str] | str, AfterValidator(_lines)]
+Text = Annotated[str, AfterValidator(lambda value, info: _lines([value], info)[0])]
+Url = Annotated[Text, AfterValidator(_url)]
+Logo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
+                 AfterValidator(_logo)]
+Paper = Annotated[Literal[tuple(paper_sizes.SIZES)],
+                  BeforeValidator(lambda v: v.lower() if isinstance(v, str) else v)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
+
+
+class Fields(BaseModel):
+    """What a clinic file holds, in the order the messages name the fields: each with an
+    example for the messages, and what it must be where that is not just text."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")   # "yes" is not true, 5 not text
+
+    name: Text = Field(examples=['"Riverside Foot Clinic"'])
+    address: Lines = Field(examples=["|\n  12 River Road\n  Springfield"])
+    phone: Text = Field(examples=['"+1 555 0100"'])
+    web: Url = Field(examples=["https://riverside.example.org/"])
+    hours: Lines = Field([], examples=['"Monday to Friday, 8 am to 5 pm"'])
+    logo: Logo = Field(None, examples=["logos/riverside.svg"],   # a Path once checked
+                       description="the path of an SVG or PNG file in the clinic folder")
+    paper: Paper = Field("letter", examples=["a4"], description="'letter' or 'a4'")
+    large_print: bool = Field(False, examples=["true"], description="true or false")
+    qr: Url = Field("", examples=["https://riverside.example.org/neuropathy-guide/"])
+    slug: Slug = Field(None, examples=["riverside-clinic"],
+                       description="lowercase letters, digits and hyphens")
+
+
+FIELDS = Fields.model_fields
+EXAMPLE = {field: f"{field}: {info.examples[0]}" for field, info in FIELDS.items()}
+REQUIRED = tuple(field for field, info in FIELDS.items() if info.is_required())
+TEXT_FIELDS = tuple(field for field in FIELDS if field != "large_print")
+UNKNOWN = ("extra_forbidden", "invalid_key")
+KINDS = {bool: "true/false", int: "a number", float: "a number", list: "a list",
+         dict: "a group of fields"}
+
+
+def _message(field, error, value):
+    """Our words for one of pydantic's errors; ``value`` is the field as written."""
+    kind = KINDS.get(type(value), type(value).__name__)
+    if error["type"] == "clinic":
+        return error["ctx"]["message"]
+    if error["type"] in UNKNOWN:
+        close = difflib.get_close_matches(str(field), FIELDS, n=1, cutoff=0.6)
+        return f"unknown field '{field}': " + (f"did you mean '{close[0]}'?" if close
+                                               else f"the fields are: {', '.join(FIELDS)}")
+    if error["type"] == "missing":
+        return f"'{field}' is missing. Fix: add it, e.g. {EXAMPLE[field]}"
+    if field == "logo":
+        return (f"'logo' must be {FIELDS['logo'].description}, e.g. {EXAMPLE['logo']}"
+                + ("" if value is None or isinstance(value, str) else f", not {kind}"))
+    if must := FIELDS[field].description:
+        return f"'{field}' must be {must}, not {value!r}. Fix: {EXAMPLE[field]}"
+    if value is None:
+        return f"'{field}' is empty. Fix: fill it in, e.g. {EXAMPLE[field]}"
+    shape = "text or a list of lines" if field in ("address", "hours") else "text"
+    fix = (f'put it in quotes: {field}: "{value}"' if isinstance(value, (int, float, bool))
+           else f"write it as: {EXAMPLE[field].splitlines()[0]}")
+    return f"'{field}' must be {shape}, not {kind}. Fix: {fix}"
+
+
+def _messages(errors, data, slips):
+    """One message a field (a union reports each of its members), unknown fields first; a
+    field read as a mapping keeps its own message."""
+    first = {}
+    for error in sorted(errors, key=lambda e: e["type"] not in UNKNOWN):
+        if error["loc"][0] not in slips:
+            first.setdefault(error["loc"][0], error)
+    return [_message(field, error, data.get(field)) for field, error in first.items()]
 
 
 def _logo_image_problem(path, value):
@@ -366,65 +409,28 @@ def load_clinic(path, glyphs):
     """Read and check one clinic file; return a :class:`Clinic` or raise :class:`ClinicError`."""
     path = Path(path)
     data, slips = _read(path)
-    problems = list(slips.values())
-    for key in data:
-        if key not in FIELDS:
-            close = difflib.get_close_matches(str(key), FIELDS, n=1, cutoff=0.6)
-            hint = (f"did you mean '{close[0]}'?" if close
-                    else f"the fields are: {', '.join(FIELDS)}")
-            problems.append(f"unknown field '{key}': {hint}")
-    for field in REQUIRED:
-        if data.get(field) is None:
-            problems.append(f"'{field}' is missing. Fix: add it, e.g. {EXAMPLE[field]}")
-    # A field read as a mapping has its own message above; it is not checked again.
-    data = {k: v for k, v in data.items() if k not in slips}
-    name = _text(data, "name", problems) if data.get("name") is not None else []
-    address = _text(data, "address", problems, lines=True) if data.get("address") is not None else []
-    phone = _text(data, "phone", problems) if data.get("phone") is not None else []
-    web = _url(data, "web", problems) if data.get("web") is not None else ""
-    hours = _text(data, "hours", problems, lines=True) if "hours" in data else []
-    logo = _logo(data, path.parent, problems) if "logo" in data else None
-    clinic_qr = _url(data, "qr", problems) if "qr" in data else ""
-
-    paper = data.get("paper", "letter")
-    if not isinstance(paper, str) or paper.lower() not in paper_sizes.SIZES:
-        problems.append(f"'paper' must be 'letter' or 'a4', not {paper!r}. Fix: paper: a4")
-        paper = "letter"
-    large = data.get("large_print", False)
-    if not isinstance(large, bool):
-        problems.append(f"'large_print' must be true or false, not {large!r}. "
-                        "Fix: large_print: true")
-    slug = data.get("slug")
-    if slug is not None and not (isinstance(slug, str) and SLUG_RE.match(slug)):
-        problems.append(f"'slug' must be lowercase letters, digits and hyphens, not {slug!r}. "
-                        "Fix: slug: riverside-clinic")
-
-    texts = {"name": name, "address": address, "phone": phone, "web": [web],
-             "hours": hours, "qr": [clinic_qr]}
-    notes = []
-    for field, values in texts.items():
-        text = "\n".join(values)
-        missing = glyphs.missing(text)
-        if missing:
-            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:8])
-            problems.append(f"'{field}' has characters the print fonts cannot draw: {shown}. "
-                            "The handouts use Atkinson Hyperlegible (Latin letters) and Noto "
-                            "Sans Arabic; write the text in Latin or Arabic script")
-        if re.search(r"<[A-Za-z/!]|[{}]", text):
-            notes.append(f"'{field}' looks like HTML or CSS; it is printed exactly as typed")
+    # A required field left empty is missing; an empty slug: is no slug.
+    data = {k: v for k, v in data.items() if v is not None or k not in (*REQUIRED, "slug")}
+    problems, notes = list(slips.values()), []
+    try:
+        fields = Fields.model_validate(data, context={
+            "folder": path.parent.resolve(), "glyphs": glyphs, "notes": notes})
+    except ValidationError as exc:
+        problems += _messages(exc.errors(), data, slips)
+    name = " ".join(data["name"].split()) if isinstance(data.get("name"), str) else ""
     if not name:
         raise ClinicError(path, problems)
+    slug = data.get("slug")
     if not (isinstance(slug, str) and SLUG_RE.match(slug)):
-        slug = slugify(name[0]) or slugify(path.stem)
+        slug = slugify(name) or slugify(path.stem)
         if not slug:
             problems.append("no file name can be made from the clinic's name. Fix: add "
                             "slug: with Latin letters, e.g. slug: al-noor-clinic")
     if problems:
         raise ClinicError(path, problems, slug or None)
-    return Clinic(path=path, slug=slug, name=name[0], address=address, phone=phone[0], web=web,
-                  hours=hours, logo=logo, paper=paper.lower(), large_print=large, qr=clinic_qr,
-                  needs_fallback=glyphs.needs_fallback("\n".join(sum(texts.values(), []))),
-                  notes=notes)
+    shown = [fields.name, *fields.address, fields.phone, fields.web, *fields.hours, fields.qr]
+    return Clinic(path=path, slug=slug, **{k: v for k, v in fields if k != "slug"},
+                  needs_fallback=glyphs.needs_fallback("\n".join(shown)), notes=notes)
 
 
 def clinic_files(folder):
