@@ -10,7 +10,7 @@ whatever the output folder holds. `scripts/build` writes each format into an emp
 import os
 import shutil
 import subprocess
-from pathlib import Path
+import time
 
 import pytest
 
@@ -50,11 +50,13 @@ def differences(incremental, clean):
 
 
 def write(path, text):
+    """Write ``text`` now, with the real time as its mtime. Never a time ahead of the clock:
+    Sphinx reads a source again when its mtime is after the moment it last read it, so a
+    future mtime marks the file changed in every build until the clock passes it, and how
+    many sources a build reads would depend on the machine's speed. The pause lets the
+    file system's coarse clock move past the end of the last build."""
+    time.sleep(0.05)
     path.write_text(text, encoding="utf-8")
-    # Newer than every output, whatever the clock's resolution: Sphinx compares times.
-    later = max(path.stat().st_mtime, getattr(write, "last", 0)) + 5
-    write.last = later
-    os.utime(path, (later, later))
 
 
 def replace(path, old, new):
