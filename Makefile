@@ -63,7 +63,7 @@ pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
 handout: pdf
 
 clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/ (SHARD=K/N: one shard)
-	$(PYTHON) -m patientpress.clinics clinics/ --book $(BUILDDIR)/handout --out $(BUILDDIR)/clinics $(if $(SHARD),--shard $(SHARD))
+	$(PYTHON) -m patientpress.clinics clinics/ --source $(SOURCEDIR) --conf $(CONFDIR) --doctrees $(BUILDDIR)/doctrees --out $(BUILDDIR)/clinics $(if $(SHARD),--shard $(SHARD))
 
 a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build/a11y
 	@scripts/ensure-system-packages test

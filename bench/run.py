@@ -323,14 +323,15 @@ def clinic_tasks(book, work, env, sizes, runs, warmup, large_runs):
     """Clinic editions in batches; one PDF (the whole-book handout) per edition."""
     check = subprocess.run([PY, "-m", "patientpress.clinics", "--help"], cwd=ROOT, env=env,
                            capture_output=True, text=True)
-    book_dir = work / "clinic-book"
+    doctrees = work / "clinic-tree" / "doctrees"   # the book's build reads the sources once
     tasks = []
     for n in sizes:
         folder = books.write_clinics(work / f"clinics-{n}", n)
         out = work / f"clinic-out-{n}"
         tasks.append(Task(
             f"clinics-{n}", f"clinic editions, batch of {n} (whole-book PDF each)",
-            [("clinics", [PY, "-m", "patientpress.clinics", folder, "--book", book_dir,
+            [("clinics", [PY, "-m", "patientpress.clinics", folder, "--source", book.src,
+                          "--conf", book.conf, "--doctrees", doctrees,
                           "--out", out, "--products", "book", "--no-progress"])],
             setup=lambda i, out=out: rmtree(out),
             runs=runs if n < 100 else large_runs, warmup=warmup if n < 100 else 0))
@@ -340,12 +341,11 @@ def clinic_tasks(book, work, env, sizes, runs, warmup, large_runs):
                          f"({(check.stderr.strip().splitlines() or ['no output'])[-1]}); "
                          "this part runs once the module lands")
         return tasks
-    rmtree(book_dir)
+    rmtree(work / "clinic-tree")
     proc = subprocess.run([str(c) for c in pipeline(book.src, work / "clinic-tree",
                                                     book.conf, ["handout"])],
                           cwd=ROOT, env=env, capture_output=True, text=True)
-    shutil.copytree(work / "clinic-tree" / "handout", book_dir)
-    if not (book_dir / "index.html").is_file():
+    if not (work / "clinic-tree" / "handout" / "index.html").is_file():
         for t in tasks:
             t.skipped = f"the handout build for the clinic editions failed:\n{proc.stderr}"
     return tasks
@@ -743,8 +743,9 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "",
         "## Clinic editions",
         "",
-        "`python -m patientpress.clinics FOLDER --book <built handout> --out OUT "
-        "--products book` (one whole-book PDF per clinic; worker processes = cores).",
+        "`python -m patientpress.clinics FOLDER --source SRC --conf CONF --doctrees "
+        "<the book's doctrees> --out OUT --products book` (one whole-book PDF per clinic; "
+        "worker processes = cores).",
         "",
         *table(clinics),
         "",

@@ -17,13 +17,14 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, checks, epub, files, freshness, web
+    from . import builder, checks, editions, epub, files, freshness, web
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
 
     app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
     builder.setup(app)
+    editions.setup(app)
     epub.setup(app)
     web.setup(app)
     checks.setup(app)

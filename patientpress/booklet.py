@@ -14,8 +14,8 @@ from .files import atomic_write
 MM = 72 / 25.4
 #: Sheet (landscape) and the page size that fits two-up on it, in PDF points.
 SHEETS = {
-    "a4": {"sheet": (297 * MM, 210 * MM), "page_css": "A5"},
-    "letter": {"sheet": (11 * 72, 8.5 * 72), "page_css": "5.5in 8.5in"},
+    "a4": {"sheet": (297 * MM, 210 * MM)},        # pages: A5 (booklet-a4.css)
+    "letter": {"sheet": (11 * 72, 8.5 * 72)},     # pages: 5.5 x 8.5 in (booklet-letter.css)
 }
 
 

@@ -7,12 +7,11 @@ with WeasyPrint (:mod:`patientpress.render`). Products: the whole-book handout, 
 handout per chapter and a large-print edition.
 """
 
+import dataclasses
 import html
 import os
-import re
 from pathlib import Path
 
-import markupsafe
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
@@ -28,6 +27,22 @@ logger = logging.getLogger(__name__)
 
 
 
+@dataclasses.dataclass
+class PrintDoc:
+    """One print document of a page, and the PDF rendered from it."""
+
+    html: Path
+    pdf: Path | None     # None: written, but no product asks for its PDF
+    context: dict        # what the template gets on top of the page's context
+    kind: str = "book"   # "book", "large" (large print) or "booklet" (paper.stylesheets)
+    owner: object = None  # a clinic edition's clinic
+    page: str = ""        # the document it prints (messages name it)
+
+
+# Largest first, so the render workers finish together.
+RENDER_ORDER = {"large": 0, "booklet": 1, "book": 2}
+
+
 class PrintTranslator(HTML5Translator):
     """HTML for paper: no pilcrow permalinks (they would print and pollute running heads)."""
 
@@ -38,22 +53,6 @@ class PrintTranslator(HTML5Translator):
         # No empty marker span: links to a document point at its first heading instead,
         # and an empty inline box would start a blank page before each chapter.
         self.docnames.append(node["docname"])
-
-
-def typeable_url(url):
-    """A web address as HTML that breaks lines only after a slash, never at a hyphen (a
-    reader would type the hyphen as a line-end hyphenation, or miss it)."""
-    scheme, sep, rest = url.partition("://")
-    parts = re.split(r"(?<=/)", rest if sep else url)
-    if sep:
-        parts[0] = scheme + sep + parts[0]
-    return markupsafe.Markup("").join(
-        markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in parts if p)
-
-
-def _is_term(ref):
-    return any("std-term" in child.get("classes", ())
-               for child in ref.findall(nodes.inline))
 
 
 def _section_title(section):
@@ -109,20 +108,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         for docname, uri in broken:
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
-        self._mark_external_links(tree)
+        singlefile.mark_external_links(tree)
         return tree
-
-    def _mark_external_links(self, tree):
-        """Links print as text a reader can type: show the address when the text is not it."""
-        for ref in tree.findall(nodes.reference):
-            uri = ref.get("refuri", "")
-            if uri.startswith(("http://", "https://", "mailto:")):
-                shown = uri.removeprefix("mailto:")
-                text = ref.astext().strip()
-                if _is_term(ref):
-                    continue  # a glossary word: its address would only clutter the sentence
-                if text.rstrip("/") not in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
-                    ref["classes"].append("show-url")
 
     def _chapter_entries(self, tree):
         """Table-of-contents entries: (docname, id, title) of each document's top section.
@@ -140,31 +127,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 entries.append((start["docname"], section["ids"][0], _section_title(section)))
         return entries
 
-    @staticmethod
-    def _lift_chapters(tree):
-        """Make each chapter a sibling of the opening page's sections, not a child of the one
-        that held the toctree: chapters then get ``h2`` headings under the book's ``h1``
-        (no level skipped, none nested under "Review dates"), in the same reading order."""
-        root = next(iter(tree.findall(nodes.section)), None)
-        if root is None:
-            return
-        for child in list(root.children):
-            starts = [s for s in child.findall(addnodes.start_of_file)
-                      if s is not child and not any(isinstance(a, addnodes.start_of_file)
-                                                    for a in _ancestors(s, child))]
-            at = root.index(child) + 1
-            for start in starts:
-                holder = start.parent
-                holder.remove(start)
-                if isinstance(holder, nodes.compound) and not holder.children:
-                    holder.parent.remove(holder)
-                root.insert(at, start)
-                at += 1
-
     def assemble_doctree(self):
         root = self.config.root_doc
         tree = self._assemble(root, self.env.get_doctree(root))
-        self._lift_chapters(tree)
+        singlefile.lift_chapters(tree)
         entries = self._chapter_entries(tree)
         self._toc = [(i, t) for _, i, t in entries]
         self._targets = {d: i for d, i, _ in entries}
@@ -210,8 +176,9 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",
-            handout_typeable=typeable_url,
+            handout_typeable=singlefile.typeable_url,
             handout_clinic=None,
+            handout_stylesheets=paper.stylesheets(cfg.handout_paper, "book"),
             title=product["title"],
             # Every print document (chapter handouts too) is rendered with the output
             # folder as its base URL, as Sphinx's single-file image paths assume.
@@ -240,9 +207,47 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         prefix = self.config.handout_chapter_prefix
         return sorted(d for d in self.env.found_docs if d.startswith(prefix))
 
+    def wants(self, product):
+        """Whether this build makes ``product`` ("book", "large-print", "chapters", ...)."""
+        return product in self.config.handout_products
+
+    def print_documents(self, pagename):
+        """The print documents (:class:`PrintDoc`) written for page ``pagename``: the
+        whole book and its large-print edition for the root document, one handout for a
+        chapter."""
+        cfg, out = self.config, Path(self.outdir)
+
+        def sheets(kind):
+            return {"handout_stylesheets": paper.stylesheets(cfg.handout_paper, kind)}
+
+        if pagename != cfg.root_doc:
+            return [PrintDoc(self.get_output_path(pagename),
+                             out / "chapters" / f"{Path(pagename).name}.pdf", sheets("book"))]
+        base = cfg.handout_basename
+        docs = [PrintDoc(out / "index.html", out / f"{base}.pdf" if self.wants("book") else None,
+                         sheets("book"))]
+        if self.wants("large-print"):
+            docs.append(PrintDoc(out / "index-large-print.html", out / f"{base}-large-print.pdf",
+                                 sheets("large"), "large"))
+        return docs
+
+    def handle_page(self, pagename, addctx, templatename="page.html", *, outfilename=None,
+                    event_arg=None):
+        """Write each print document of a page: the page's context with the document's own
+        on top (its stylesheets; a clinic edition's details)."""
+        if templatename != "page.html":
+            return super().handle_page(pagename, addctx, templatename,
+                                       outfilename=outfilename, event_arg=event_arg)
+        for doc in self.print_documents(pagename):
+            super().handle_page(pagename, {**addctx, **doc.context}, templatename,
+                                outfilename=doc.html, event_arg=event_arg)
+            if doc.pdf is not None:
+                self._print_docs.append(dataclasses.replace(doc, page=pagename))
+
     def write_documents(self, _docnames):
+        self._print_docs = []
         super().write_documents(_docnames)
-        if "chapters" not in self.config.handout_products:
+        if not self.wants("chapters"):
             return
         for docname in self.chapter_docnames():
             tree = self.env.get_doctree(docname)
@@ -267,12 +272,14 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         fonts.copy_into(self.outdir / "_static" / "fonts")
         self.render_products()
 
-    def _stylesheets(self, large=False):
-        sheets = [paper.page_css(self.config.handout_paper),
-                  paper.cover_css(self.config.handout_paper)]
-        if large:
-            sheets.append(paper.large_print_css())
-        return sheets
+    def render_job(self, doc, html_text):
+        """The :class:`pool.Job` that renders ``doc`` (a worker runs it)."""
+        out = Path(self.outdir)
+        roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out)]
+        rel = doc.pdf.relative_to(out).as_posix()
+        return pool.Job(render.render_and_finish,
+                        ((html_text, str(doc.pdf), out.as_uri() + "/", roots, [], doc.page),),
+                        timeout=self.config.handout_timeout, what=rel, target=doc.pdf)
 
     def render_products(self):
         """Render every product's print document to PDF, in the render worker processes.
@@ -282,35 +289,18 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         the render cache beside the doctrees: after editing one chapter, only the
         whole-book PDFs and that chapter's handout are rendered again.
         """
-        base = self.config.handout_basename
         out = Path(self.outdir)
-        root = self.config.root_doc
-        # Largest first, so the workers finish together.
-        jobs = []
-        if "large-print" in self.config.handout_products:
-            jobs.append((root, out / "index.html", out / f"{base}-large-print.pdf", True))
-        if "book" in self.config.handout_products:
-            jobs.append((root, out / "index.html", out / f"{base}.pdf", False))
-        if "chapters" in self.config.handout_products:
-            for docname in self.chapter_docnames():
-                jobs.append((docname, out / f"{docname}.html",
-                             out / "chapters" / f"{Path(docname).name}.pdf", False))
-        roots = [str(p) for p in (self.srcdir, self.confdir / "_static", self.outdir)]
         cache = render.RenderCache(Path(self.doctreedir) / "handout-renders", out)
         todo, keys = [], []
-        for docname, html_path, pdf_path, large in jobs:
-            rel = pdf_path.relative_to(out).as_posix()
-            html_text = html_path.read_text(encoding="utf-8")
-            sheets = self._stylesheets(large)
-            key = cache.key(html_text, sheets)
+        for doc in sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind]):
+            rel = doc.pdf.relative_to(out).as_posix()
+            html_text = doc.html.read_text(encoding="utf-8")
+            key = cache.key(html_text, [])
             keys.append(key)
-            if cache.restore(key, pdf_path):
+            if cache.restore(key, doc.pdf):
                 logger.info("unchanged, kept: %s", rel)
                 continue
-            todo.append((rel, key, pdf_path, pool.Job(
-                render.render_and_finish, ((html_text, str(pdf_path), out.as_uri() + "/", roots, sheets,
-                               docname),),
-                timeout=self.config.handout_timeout, what=rel, target=pdf_path)))
+            todo.append((rel, key, doc.pdf, self.render_job(doc, html_text)))
         failure = None
         workers = pool.workers(self.config.handout_workers)
         outcomes = dict(workers.run([job for *_, job in todo]))
@@ -343,13 +333,6 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             message = (message.replace(out.as_uri(), Path(final).as_uri())
                        .replace(str(out), final))
         return message
-
-
-def _ancestors(node, stop):
-    node = node.parent
-    while node is not None and node is not stop:
-        yield node
-        node = node.parent
 
 
 def _default_online_url(config):

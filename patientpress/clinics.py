@@ -1,33 +1,32 @@
 """Clinic editions: the handouts with each clinic's name, address, phone, hours and logo.
 
-The book is built once (``make pdf``). Each edition re-renders the built print documents
-with the clinic's details put into every clinic box (cover and back page), in a pool of
-long-lived worker processes that load WeasyPrint and parse the book once each::
+Every ``*.yaml``, ``*.yml`` or ``*.toml`` file in the folder is one clinic
+(:mod:`patientpress.clinicfile` reads and checks it). The editions are built by the
+``clinic-editions`` builder (:mod:`patientpress.editions`) from the book's sources, with
+the doctrees of the book's own build, so nothing is read again::
 
-    python -m patientpress.clinics clinics/ --book _build/handout --out _build/clinics
+    python -m patientpress.clinics clinics/ --source docs --conf . --out _build/clinics
 
-Every ``*.yaml``, ``*.yml`` or ``*.toml`` file in the folder is one clinic. A clinic file
-with a problem fails alone, with a message naming the file, the field and the fix; its
-PDFs are not written (an older edition of it is removed) and the others still build.
-
-``--shard K/N`` builds only the clinic files of shard K of N, so that N machines (a CI
-matrix, a Kubernetes indexed Job) share a batch, writing to one output folder or several.
+A clinic file with a problem fails alone, with a message naming the file, the field and
+the fix; its PDFs are not written (an older edition of it is removed) and the others
+still build. ``--shard K/N`` builds only the clinic files of shard K of N, so that N
+machines (a CI matrix, a Kubernetes indexed Job) share a batch, writing to one output
+folder or several.
 """
 
 import argparse
-import copy
 import hashlib
-import logging
+import io
 import os
 import re
 import shutil
 import sys
+import tempfile
 import unicodedata
 from pathlib import Path, PurePath
 
-from . import booklet, pdfua, pool, qr, render
-from . import paper as paper_sizes
-from .clinicfile import ClinicError, FALLBACK_FAMILY, Glyphs, clinic_files, fallback_font, load_folder
+from . import fonts, pool
+from .clinicfile import ClinicError, Glyphs, clinic_files, load_folder
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
@@ -66,259 +65,6 @@ def select_shard(files, folder, k, n):
     return sorted(f for f in files if shard_of(Path(f).relative_to(folder), n) == k)
 
 
-# -- the edition's print document ----------------------------------------------------
-
-def _has_class(element, name):
-    return name in (element.get("class") or "").split()
-
-
-def _direction(text):
-    for c in text:
-        kind = unicodedata.bidirectional(c)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return None
-
-
-def _para(cls, *children):
-    """A <p> with text children (escaped on output) and elements."""
-    from lxml.html import builder as E
-
-    p = E.P(E.CLASS(cls), *children)
-    direction = _direction(p.text_content())
-    if direction == "rtl":
-        p.set("dir", "rtl")
-    return p
-
-
-def _lines(cls, lines):
-    from lxml.html import builder as E
-
-    children = []
-    for i, line in enumerate(lines):
-        if i:
-            children.append(E.BR())
-        children.append(line)
-    # lxml's builder joins strings and <br> tails itself.
-    return _para(cls, *children)
-
-
-def fill_box(box, clinic, logo_uri):
-    """Replace the blank in one clinic box with the clinic's details, as text."""
-    from lxml.html import builder as E
-
-    label = next((p.text_content() for p in box.iter("p") if _has_class(p, "clinic-label")),
-                 "Given to you by:")
-    for child in list(box):
-        box.remove(child)
-    box.text = "\n"
-    if logo_uri:
-        box.append(E.IMG(E.CLASS("clinic-logo"), src=logo_uri, alt=f"Logo of {clinic.name}"))
-    box.append(_para("clinic-label", label))
-    box.append(_para("clinic-name", clinic.name))
-    box.append(_lines("clinic-address", clinic.address))
-    box.append(_para("clinic-phone", "Phone: ", E.SPAN(E.CLASS("clinic-value"), clinic.phone)))
-    box.append(_para("clinic-web", "Web: ", E.SPAN(E.CLASS("url"), clinic.web)))
-    if clinic.hours:
-        box.append(_lines("clinic-hours", ["Opening hours:", *clinic.hours]))
-
-
-def _set_qr(cover, url):
-    """Point the cover's QR code (adding one if the book has none) at ``url``."""
-    from lxml.html import builder as E
-
-    block = next((d for d in cover.iter("div") if _has_class(d, "cover-qr")), None)
-    if block is None:
-        block = E.DIV(E.CLASS("cover-qr"), E.IMG(E.CLASS("qr")),
-                      E.P("Scan with a phone camera to open, or type:", E.BR(),
-                          E.SPAN(E.CLASS("url"))))
-        cover.append(block)
-    for img in block.iter("img"):
-        img.set("src", qr.svg_data_uri(url))
-        img.set("alt", f"QR code that opens {url}")
-    for span in block.iter("span"):
-        if _has_class(span, "url"):
-            span.text = url
-
-
-def edition_html(tree, clinic):
-    """The print document ``tree`` (not changed) as HTML text for ``clinic``."""
-    import lxml.html
-    from lxml.html import builder as E
-
-    doc = copy.deepcopy(tree)
-    boxes = [d for d in doc.iter("div") if _has_class(d, "clinic-box")]
-    if not boxes:
-        raise ClinicError(clinic.path, ["the built book has no clinic box on its cover; "
-                                        "rebuild it with: make pdf"])
-    logo_uri = clinic.logo.as_uri() if clinic.logo else ""
-    for box in boxes:
-        fill_box(box, clinic, logo_uri)
-    if clinic.needs_fallback:
-        head = doc.find("head")
-        head.append(E.STYLE(fallback_css()))
-    if clinic.qr:
-        cover = next((d for d in doc.iter("div") if _has_class(d, "cover")), None)
-        if cover is not None:
-            _set_qr(cover, clinic.qr)
-    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")
-
-
-# WeasyPrint applies these extra stylesheets at user level, below the book's print.css:
-# each declaration that overrides print.css needs !important to win.
-CLINIC_CSS = """
-/* A logo of any size or shape fills the same box, keeping its proportions. */
-.clinic-box img.clinic-logo { width: 45mm !important; height: 22mm !important;
-  max-width: none !important; max-height: none !important;
-  object-fit: contain; object-position: right top; }
-.clinic-box::after { content: ""; display: block; clear: both; }
-.clinic-name { font-weight: bold; font-size: 1.15em; }
-.clinic-box p[dir="rtl"] { text-align: right !important; }
-/* The running title comes from the cover title only, never from the whole cover (with the
-   clinic's details) when a cover runs onto a second page. */
-.cover { string-set: none !important; }
-"""
-# A booklet page is half a sheet: narrower margins, the wider one always on the fold, and
-# a cover (with its clinic box and QR code) that fits one half-size page.
-BOOKLET_CSS = """
-@page { size: %s; margin: 16mm 13mm 18mm 17mm !important; }
-@page :left { margin-left: 13mm !important; margin-right: 17mm !important; }
-.cover-title { font-size: 2em !important; }
-.cover-review { margin-bottom: 1em !important; }
-.clinic-box { line-height: 1.3 !important; padding: 0.4em 0.7em !important;
-  margin-bottom: 1em !important; }
-.clinic-box img.clinic-logo { width: 34mm !important; height: 17mm !important; }
-.cover-qr img.qr { width: 26mm !important; height: 26mm !important; }
-"""
-# Bigger type or smaller pages: the back page (with the clinic box) still fits one page.
-COMPACT_CSS = """
-.back-title { margin-top: 0 !important; }
-.back-page p { margin-bottom: 0.4em !important; }
-.clinic-box p { margin: 0 !important; }
-"""
-
-
-def stylesheets(clinic, kind):
-    sheets = [CLINIC_CSS]
-    if kind == "booklet":
-        sheets.append(BOOKLET_CSS % booklet.SHEETS[clinic.paper]["page_css"])
-    else:
-        sheets.append(paper_sizes.page_css(clinic.paper))
-    if kind == "large":
-        sheets.append(paper_sizes.large_print_css())
-    if kind in ("large", "booklet"):
-        sheets.append(COMPACT_CSS)
-    return sheets
-
-
-def fallback_css():
-    """Arabic-script fallback font. It goes in the document's own <style>: WeasyPrint loads
-    @font-face rules of extra stylesheets only with a shared font configuration."""
-    return (f'@font-face {{ font-family: "{FALLBACK_FAMILY}"; '
-            f'src: url("{fallback_font().as_uri()}"); }}\n'
-            f'html {{ font-family: "Atkinson Hyperlegible", "{FALLBACK_FAMILY}", sans-serif; }}')
-
-
-# -- rendering, in worker processes ------------------------------------------------------
-
-_BOOK = {}
-
-
-def _use_book(book_dir):
-    """Remember the book in this worker; its print documents are parsed on first use."""
-    book_dir = Path(book_dir).resolve()
-    if _BOOK.get("dir") == book_dir:
-        return
-    # WeasyPrint's messages come back as results; none goes to the terminal mid-progress-bar.
-    quiet = logging.getLogger("sphinx.patientpress.render")
-    quiet.propagate = False
-    quiet.addHandler(logging.NullHandler())
-    _BOOK.clear()
-    _BOOK.update(dir=book_dir, trees={})
-
-
-def _tree(rel):
-    import lxml.html
-
-    trees = _BOOK["trees"]
-    if rel not in trees:
-        text = (_BOOK["dir"] / rel).read_text(encoding="utf-8")
-        trees[rel] = lxml.html.document_fromstring(text)
-    return trees[rel]
-
-
-def render_job(job, book_dir):
-    """Render one product of one clinic into its staging folder; return (job, problem)."""
-    clinic, kind, rel, target = job
-    _use_book(book_dir)
-    book = _BOOK["dir"]
-    roots = [book, clinic.path.parent.resolve()]
-    if clinic.needs_fallback:
-        roots.append(fallback_font().parent)
-    pages = target.with_name(f".{target.stem}-pages.pdf") if kind == "booklet" else target
-    try:
-        html = edition_html(_tree(rel), clinic)
-        messages = render.render_pdf(
-            html, pages,
-            # Every print document resolves its paths from the book's output folder.
-            base_url=book.as_uri() + "/", allowed_roots=roots,
-            stylesheets=stylesheets(clinic, kind),
-            location=str(clinic.path))
-        if messages:
-            return job, "the PDF renderer reported: " + "; ".join(dict.fromkeys(messages))
-        # The same PDF/UA finishing as the book's own handouts (running heads as artifacts,
-        # one annotation per link, link descriptions in words).
-        pdfua.finish_pdf(pages, html)
-        if kind == "booklet":
-            booklet.impose(pages, target, clinic.paper)
-    except ClinicError as exc:
-        return job, "; ".join(exc.problems)
-    except Exception as exc:  # one clinic's failure never stops the batch
-        return job, f"rendering failed: {type(exc).__name__}: {exc}"
-    finally:
-        if kind == "booklet":
-            pages.unlink(missing_ok=True)
-    return job, None
-
-
-def plan(clinic, products, chapters, staging):
-    """The render jobs (clinic, kind, print document, target PDF) of one clinic."""
-    jobs = []
-    if "book" in products:
-        jobs.append((clinic, "book", "index.html", staging / f"{clinic.slug}-handout.pdf"))
-    if "large-print" in products and clinic.large_print:
-        jobs.append((clinic, "large", "index.html", staging / f"{clinic.slug}-large-print.pdf"))
-    if "booklet" in products:
-        jobs.append((clinic, "booklet", "index.html", staging / f"{clinic.slug}-booklet.pdf"))
-    if "chapters" in products:
-        for rel in chapters:
-            name = Path(rel).stem
-            jobs.append((clinic, "book", rel, staging / "chapters" / f"{clinic.slug}-{name}.pdf"))
-    return jobs
-
-
-def _run(jobs, workers, book_dir, timeout, progress):
-    """Yield (job, problem) as each render ends, in the render worker pool (each PDF within
-    ``timeout`` seconds; a render past it is stopped and reported, the others go on)."""
-    from tqdm import tqdm
-
-    bar = tqdm(total=len(jobs), unit="pdf", desc="Clinic editions", disable=not progress,
-               file=sys.stderr)
-    try:
-        runner = pool.workers(workers)
-        renders = [pool.Job(render_job, (job, book_dir), timeout=timeout,
-                              what=job[3].name, target=job[3]) for job in jobs]
-        for index, outcome in runner.run(renders):
-            if isinstance(outcome, BaseException):
-                outcome = jobs[index], str(outcome)
-            yield outcome
-            bar.update()
-    finally:
-        bar.close()
-
-
 # -- command line ---------------------------------------------------------------------------
 
 def _parser():
@@ -332,8 +78,13 @@ def _parser():
                "--products chapters, chapters/<slug>-<chapter>.pdf. Exit status 1 if any "
                "clinic failed (the others are still written).")
     p.add_argument("folder", type=Path, help="folder of clinic files, e.g. clinics/")
-    p.add_argument("--book", type=Path, required=True,
-                   help="the built handout folder (make pdf), e.g. _build/handout")
+    p.add_argument("--source", type=Path, default=Path("docs"),
+                   help="the book's source folder (default: %(default)s)")
+    p.add_argument("--conf", type=Path, default=Path("."),
+                   help="the folder of the book's conf.py (default: the current folder)")
+    p.add_argument("--doctrees", type=Path, default=Path("_build/doctrees"),
+                   help="the book's doctrees, shared with its own build so that no source is "
+                        "read again (default: %(default)s)")
     p.add_argument("--out", type=Path, required=True, help="where to write, e.g. _build/clinics")
     p.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1,
                    help="renders in parallel (default: every core, %(default)s here)")
@@ -352,28 +103,36 @@ def _parser():
     return p
 
 
-def _check_book(book):
-    missing = [n for n in ("index.html", "_static/print.css") if not (book / n).is_file()]
-    if missing:
-        raise SystemExit(f"error: {book} is not a built handout folder (no {missing[0]}). "
-                         "Build the book first: make pdf")
+def _check_book(args):
+    conf = args.conf / "conf.py"
+    if not conf.is_file():
+        raise SystemExit(f"error: {conf} does not exist: give the folder of the book's conf.py "
+                         "with --conf")
+    if not args.source.is_dir():
+        raise SystemExit(f"error: the book's source folder {args.source} does not exist: give "
+                         "it with --source")
 
 
-def main(argv=None):
+def _arguments(argv):
     parser = _parser()
     args = parser.parse_args(argv)
-    shard = None
+    args.shard_of = None
     if args.shard is not None:
         try:
-            shard = parse_shard(args.shard)
+            args.shard_of = parse_shard(args.shard)
         except ValueError as exc:
             parser.error(str(exc))   # usage and the message, exit status 2
     if args.jobs < 1:
         raise SystemExit("error: --jobs must be 1 or more")
     if not args.folder.is_dir():
         raise SystemExit(f"error: the clinic folder {args.folder} does not exist")
-    book = args.book.resolve()
-    _check_book(book)
+    _check_book(args)
+    return args
+
+
+def main(argv=None):
+    args = _arguments(argv)
+    shard = args.shard_of
     files = clinic_files(args.folder)
     if not files:
         raise SystemExit(f"error: {args.folder} has no clinic files (*.yaml, *.yml, *.toml); "
@@ -385,39 +144,56 @@ def main(argv=None):
             print(f"Clinic editions: shard {shard[0]}/{shard[1]} has no clinic files "
                   f"({len(files)} in {args.folder}); nothing to do.")
             return 0
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    # The builder's own folder (print documents, stylesheets, pictures), private to this
+    # run: shards writing into the same output folder never share one.
+    work = Path(tempfile.mkdtemp(prefix=".print-", dir=out))
+    try:
+        written, failed = _editions(args, files, mine, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    which = f", shard {shard[0]}/{shard[1]} ({len(mine)} of {len(files)} files)" if shard else ""
+    _summary(written, failed, which)
+    return 1 if failed else 0
+
+
+def _editions(args, files, mine, work):
+    """Check every clinic file, build the editions of ``mine``; (written, failed)."""
+    from .editions import Edition
+
     # Every shard reads and checks all the files: a duplicate slug is a clash between two
     # files that may sit in different shards. Each shard builds and reports only its own.
-    everyone, failed = load_folder(args.folder, Glyphs(book))
+    glyph_dir = work / "glyphs"
+    fonts.copy_into(glyph_dir / "_static" / "fonts")
+    everyone, failed = load_folder(args.folder, Glyphs(glyph_dir))
     clinics = [c for c in everyone if c.path in mine]
     failed = {path: exc for path, exc in failed.items() if path in mine}
     # Editions that other shards build, maybe into this same output folder at this moment.
     theirs = {c.slug for c in everyone if c.path not in mine}
-    chapters = sorted(p.relative_to(book).as_posix() for p in (book / "chapters").glob("*.html"))
     out = args.out
-    out.mkdir(parents=True, exist_ok=True)
-
-    jobs, staging = [], {}
+    editions = []
     for clinic in clinics:
-        staging[clinic.slug] = out / f".{clinic.slug}.partial"
-        shutil.rmtree(staging[clinic.slug], ignore_errors=True)
-        jobs += plan(clinic, args.products, chapters, staging[clinic.slug])
-    errors = {}
-    workers = max(1, min(args.jobs, len(jobs)))
-    for (clinic, _kind, _rel, target), problem in _run(jobs, workers, book, args.timeout,
-                                                         not args.no_progress):
-        if problem:
-            errors.setdefault(clinic.path, []).append(f"{target.name}: {problem}")
+        staging = out / f".{clinic.slug}.partial"
+        shutil.rmtree(staging, ignore_errors=True)
+        editions.append(Edition(clinic, staging, tuple(args.products)))
+    try:
+        errors = _build(args, editions, work / "book") if editions else {}
+    except BaseException:
+        for edition in editions:   # the book is wrong, or the run was stopped: no edition
+            shutil.rmtree(edition.staging, ignore_errors=True)
+        raise
 
     written = []
-    for clinic in clinics:
-        final = out / clinic.slug
+    for edition in editions:
+        clinic, final = edition.clinic, out / edition.clinic.slug
         if clinic.path in errors:
             failed[clinic.path] = ClinicError(clinic.path, errors[clinic.path], clinic.slug)
-            shutil.rmtree(staging[clinic.slug], ignore_errors=True)
+            shutil.rmtree(edition.staging, ignore_errors=True)
             continue
         shutil.rmtree(final, ignore_errors=True)
-        if staging[clinic.slug].exists():
-            staging[clinic.slug].rename(final)
+        if edition.staging.exists():
+            edition.staging.rename(final)
             written.append((clinic, sorted(final.rglob("*.pdf"))))
     # A failed clinic keeps no out-of-date edition from an earlier run, unless its slug is
     # that of a good clinic (which a failed file with a problem in another field can share),
@@ -426,9 +202,41 @@ def main(argv=None):
     for exc in failed.values():
         if exc.slug and exc.slug not in made and exc.slug not in theirs:
             shutil.rmtree(out / exc.slug, ignore_errors=True)
-    which = f", shard {shard[0]}/{shard[1]} ({len(mine)} of {len(files)} files)" if shard else ""
-    _summary(written, failed, which)
-    return 1 if failed else 0
+    return written, failed
+
+
+def _build(args, editions, outdir):
+    """Run the ``clinic-editions`` builder; return {clinic file: [problems]}."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from tqdm import tqdm
+
+    bar = tqdm(unit="pdf", desc="Clinic editions", disable=args.no_progress, file=sys.stderr)
+    errors = {}
+
+    def rendered(doc, problem):
+        if problem:
+            errors.setdefault(doc.owner.clinic.path, []).append(f"{doc.pdf.name}: {problem}")
+
+    warnings = io.StringIO()
+    try:
+        # As sphinx-build runs it: docutils' registries are given back afterwards.
+        with patch_docutils(args.conf), docutils_namespace():
+            app = Sphinx(args.source, args.conf, outdir, args.doctrees, "clinic-editions",
+                         status=None, warning=warnings, freshenv=False)
+            builder = app.builder
+            builder.editions, builder.on_rendered, builder.progress = editions, rendered, bar
+            builder.jobs, builder.timeout = args.jobs, args.timeout
+            app.build()
+    except Exception as exc:
+        raise SystemExit(f"error: the book in {args.source} could not be built "
+                         f"({type(exc).__name__}: {exc}). Fix the book first: make pdf") from None
+    finally:
+        bar.close()
+    if warnings.getvalue().strip():
+        raise SystemExit("error: the book has problems; fix them first (make pdf):\n"
+                         + warnings.getvalue())
+    return errors
 
 
 def _summary(written, failed, which=""):

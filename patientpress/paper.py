@@ -1,27 +1,28 @@
-"""Paper and type size of the print products: one table for the handouts and the clinic
-editions alike."""
+"""Paper and type size of the print products: stylesheets of the print theme, chosen by
+configuration (``handout_paper``, a clinic file's ``paper`` and ``large_print``) and
+linked by each print document after ``print.css``. One table for the handouts and the
+clinic editions alike; the sizes themselves are CSS (``theme/print/static/``)."""
 
 from pathlib import Path
 
-# handout_paper / a clinic file's paper: -> the CSS @page size.
-SIZES = {"letter": "letter", "a4": "A4"}
-HEIGHTS_MM = {"letter": 279.4, "a4": 297.0}
-# The cover fills its page: the page height less the cover page's top and bottom margins
-# (18 mm each, "@page cover" in print.css) and some room for rounding, or the cover would
-# spill onto a second page. Change it with those margins.
-COVER_ALLOWANCE_MM = 50
-LARGE_PRINT = Path(__file__).resolve().parent / "theme" / "print" / "static" / "large-print.css"
+STATIC = Path(__file__).resolve().parent / "theme" / "print" / "static"
+#: The paper sizes there is a stylesheet for: paper-<size>.css (and booklet-<size>.css).
+SIZES = tuple(sorted(p.stem.removeprefix("paper-") for p in STATIC.glob("paper-*.css")))
 
 
-def page_css(paper):
-    """The extra stylesheet that sets the paper size."""
-    return f"@page {{ size: {SIZES[paper]}; }}"
-
-
-def cover_css(paper):
-    """The extra stylesheet that makes the cover fill one page of ``paper``."""
-    return f":root {{ --cover-height: {HEIGHTS_MM[paper] - COVER_ALLOWANCE_MM:g}mm !important; }}"
-
-
-def large_print_css():
-    return LARGE_PRINT.read_text(encoding="utf-8")
+def stylesheets(paper, kind, clinic=False, fallback_font=False):
+    """The print theme's stylesheets (file names in ``_static``) of one print document,
+    in cascade order: ``kind`` is "book" (a handout), "large" (large print) or "booklet"
+    (half-size pages for folding); ``clinic`` for a clinic edition."""
+    sheets = [f"booklet-{paper}.css" if kind == "booklet" else f"paper-{paper}.css"]
+    if kind == "large":
+        sheets.append("large-print.css")
+    if clinic:
+        sheets.append("clinic.css")
+    if fallback_font:
+        sheets.append("clinic-fallback.css")
+    if kind == "booklet":
+        sheets.append("booklet.css")
+    if kind in ("large", "booklet") and clinic:
+        sheets.append("compact.css")
+    return sheets

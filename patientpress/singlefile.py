@@ -5,10 +5,15 @@ Sphinx's single-file assembly keeps each chapter's ids as they are (two chapters
 ``#document-x#label`` (Sphinx issue 14221), which WeasyPrint cannot follow. Here every
 id is prefixed with its chapter's slug and every internal reference is pointed at the
 prefixed id, so links stay live in the PDF.
+
+Then what the print document shows: web addresses a reader can type
+(:func:`mark_external_links`, :func:`typeable_url`) and chapters lifted to sit under the
+book's title (:func:`lift_chapters`).
 """
 
 import re
 
+import markupsafe
 from docutils import nodes
 from sphinx import addnodes
 
@@ -96,3 +101,62 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url=""):
 
     _walk(tree, root_doc, visit)
     return broken
+
+
+# -- what the print document shows --------------------------------------------------
+
+def typeable_url(url):
+    """A web address as HTML that breaks lines only after a slash, never at a hyphen (a
+    reader would type the hyphen as a line-end hyphenation, or miss it)."""
+    scheme, sep, rest = url.partition("://")
+    parts = re.split(r"(?<=/)", rest if sep else url)
+    if sep:
+        parts[0] = scheme + sep + parts[0]
+    return markupsafe.Markup("").join(
+        markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in parts if p)
+
+
+def _is_term(ref):
+    return any("std-term" in child.get("classes", ())
+               for child in ref.findall(nodes.inline))
+
+
+def mark_external_links(tree):
+    """Links print as text a reader can type: show the address when the text is not it."""
+    for ref in tree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if uri.startswith(("http://", "https://", "mailto:")):
+            shown = uri.removeprefix("mailto:")
+            text = ref.astext().strip()
+            if _is_term(ref):
+                continue  # a glossary word: its address would only clutter the sentence
+            if text.rstrip("/") not in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
+                ref["classes"].append("show-url")
+
+
+def lift_chapters(tree):
+    """Make each chapter a sibling of the opening page's sections, not a child of the one
+    that held the toctree: chapters then get ``h2`` headings under the book's ``h1``
+    (no level skipped, none nested under "Review dates"), in the same reading order."""
+    root = next(iter(tree.findall(nodes.section)), None)
+    if root is None:
+        return
+    for child in list(root.children):
+        starts = [s for s in child.findall(addnodes.start_of_file)
+                  if s is not child and not any(isinstance(a, addnodes.start_of_file)
+                                                for a in _ancestors(s, child))]
+        at = root.index(child) + 1
+        for start in starts:
+            holder = start.parent
+            holder.remove(start)
+            if isinstance(holder, nodes.compound) and not holder.children:
+                holder.parent.remove(holder)
+            root.insert(at, start)
+            at += 1
+
+
+def _ancestors(node, stop):
+    node = node.parent
+    while node is not None and node is not stop:
+        yield node
+        node = node.parent

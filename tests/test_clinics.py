@@ -4,6 +4,7 @@ A tiny book is built once with the handout builder; each test runs editions agai
 """
 
 import re
+import shutil
 import subprocess
 import sys
 import zlib
@@ -14,8 +15,8 @@ import pytest
 from PIL import Image
 
 import pdfread
-from conftest import ROOT, sphinx_build
-from patientpress import booklet, clinicfile, clinics
+from conftest import ROOT
+from patientpress import booklet, clinicfile, clinics, fonts
 
 GOOD = """\
 name: Riverside Foot Clinic
@@ -56,10 +57,19 @@ def test_png_helper_writes_a_png_pillow_accepts(tmp_path):
 
 @pytest.fixture
 def book(built_root):
-    """The tiny book's handout, built once per test run (shared with test_handout_builder.py)."""
+    """The command-line arguments that name the tiny book: its sources and the doctrees of
+    its handout build (built once per test run, shared with test_handout_builder.py), so
+    an edition reads no source again."""
     result = built_root("handout", "book")
     assert result.warnings == "", result.warnings
-    return result.outdir
+    src = result.outdir.parent.parent / "src"
+    return ["--source", str(src), "--conf", str(src), "--doctrees", str(result.doctreedir)]
+
+
+def glyphs(tmp_path):
+    """What the print fonts can draw, read from a copy of the fonts as a build has them."""
+    fonts.copy_into(tmp_path / "glyphs" / "_static" / "fonts")
+    return clinicfile.Glyphs(tmp_path / "glyphs")
 
 
 def folder_with(tmp_path, files):
@@ -72,7 +82,7 @@ def folder_with(tmp_path, files):
 
 
 def run(capsys, folder, book, out, *extra):
-    code = clinics.main([str(folder), "--book", str(book), "--out", str(out), "--no-progress",
+    code = clinics.main([str(folder), *book, "--out", str(out), "--no-progress",
                          "--jobs", "1", *extra])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
@@ -346,7 +356,7 @@ def test_batch_with_one_broken_clinic(tmp_path, capsys, book):
         "broken.yaml": GOOD.replace("Riverside Foot Clinic", "Broken Clinic")
                            .replace("https://riverside.example.org/", "mailto:x@example.org"),
     })
-    code = clinics.main([str(folder), "--book", str(book), "--out", str(tmp_path / "out"),
+    code = clinics.main([str(folder), *book, "--out", str(tmp_path / "out"),
                          "--jobs", "2", "--products", "book", "booklet"])
     captured = capsys.readouterr()
     assert code == 1
@@ -382,16 +392,39 @@ def test_render_failure_leaves_nothing(tmp_path, capsys, book):
 def test_missing_book_is_explained(tmp_path, capsys):
     folder = folder_with(tmp_path, {"r.yaml": GOOD})
     with pytest.raises(SystemExit) as exc:
-        clinics.main([str(folder), "--book", str(tmp_path / "nope"), "--out", str(tmp_path)])
-    assert "is not a built handout folder" in str(exc.value)
-    assert "make pdf" in str(exc.value)
+        clinics.main([str(folder), "--conf", str(tmp_path / "nope"), "--out", str(tmp_path)])
+    assert str(exc.value) == (f"error: {tmp_path / 'nope' / 'conf.py'} does not exist: give "
+                              "the folder of the book's conf.py with --conf")
+    (tmp_path / "conf.py").write_text("")
+    with pytest.raises(SystemExit) as exc:
+        clinics.main([str(folder), "--conf", str(tmp_path), "--source", str(tmp_path / "nope"),
+                      "--out", str(tmp_path)])
+    assert "the book's source folder" in str(exc.value) and "--source" in str(exc.value)
+
+
+def test_a_book_with_problems_stops_the_batch(tmp_path, capsys, rootdir):
+    """The book itself is wrong (a broken reference): no edition, and the book's own
+    message, naming its file, with the way to see it again."""
+    src = tmp_path / "src"
+    shutil.copytree(rootdir / "test-book", src)
+    with (src / "chapters" / "01-first.md").open("a", encoding="utf-8") as f:
+        f.write("\nSee {ref}`no-such-label`.\n")
+    folder = folder_with(tmp_path, {"r.yaml": GOOD})
+    with pytest.raises(SystemExit) as exc:
+        clinics.main([str(folder), "--source", str(src), "--conf", str(src), "--doctrees",
+                      str(tmp_path / "doctrees"), "--out", str(tmp_path / "out"),
+                      "--no-progress"])
+    assert "the book has problems; fix them first (make pdf)" in str(exc.value)
+    assert "01-first.md" in str(exc.value) and "no-such-label" in str(exc.value)
+    assert not list((tmp_path / "out").rglob("*.pdf"))
 
 
 def test_help():
     proc = subprocess.run([sys.executable, "-m", "patientpress.clinics", "--help"],
                           capture_output=True, text=True)
     assert proc.returncode == 0
-    for option in ("--book", "--out", "--jobs", "--products", "--shard K/N"):
+    for option in ("--source", "--conf", "--doctrees", "--out", "--jobs", "--products",
+                   "--shard K/N"):
         assert option in proc.stdout
 
 
@@ -436,8 +469,7 @@ def test_adding_a_clinic_file_moves_no_other():
                                    "1.5/3", "a/b"])
 def test_bad_shard_values_exit_2_with_the_form(tmp_path, capsys, value):
     with pytest.raises(SystemExit) as exc:
-        clinics.main([str(tmp_path), "--book", str(tmp_path), "--out", str(tmp_path / "out"),
-                      f"--shard={value}"])
+        clinics.main([str(tmp_path), "--out", str(tmp_path / "out"), f"--shard={value}"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1] == ("patientpress-clinics: error: --shard takes K/N with "
@@ -568,16 +600,14 @@ def test_booklet_page_order_and_sheet_size(tmp_path, capsys, book, paper, sheet)
 @pytest.mark.slow
 @pytest.mark.book
 def test_example_folder_whole_book(tmp_path):
-    # The whole book, as `make clinics` uses it (editions need only the whole-book document).
-    built_handout = tmp_path / "book" / "handout"
-    proc = sphinx_build("handout", built_handout, "-D", "handout_products=book")
-    assert proc.returncode == 0, proc.stderr
+    # The whole book and the example clinics, as `make clinics` builds them.
     proc = subprocess.run([sys.executable, "-m", "patientpress.clinics", str(ROOT / "clinics"),
-                           "--book", str(built_handout), "--out", str(tmp_path / "out")],
+                           "--source", str(ROOT / "docs"), "--conf", str(ROOT),
+                           "--doctrees", str(tmp_path / "doctrees"), "--out", str(tmp_path / "out")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     for path in clinicfile.clinic_files(ROOT / "clinics"):
-        clinic = clinicfile.load_clinic(path, clinicfile.Glyphs(built_handout))
+        clinic = clinicfile.load_clinic(path, glyphs(tmp_path))
         edition = tmp_path / "out" / clinic.slug
         expected = {f"{clinic.slug}-handout.pdf", f"{clinic.slug}-booklet.pdf"}
         if clinic.large_print:

@@ -1,0 +1,160 @@
+"""The ``clinic-editions`` builder: the handouts again, once per clinic, with the clinic's
+details in the print theme's clinic boxes.
+
+It is the ``handout`` builder with more print documents per page: for each clinic, the
+book, its large print and its booklet (for the root document) and each chapter's handout,
+each rendered from ``page.html`` with the clinic as template context
+(:func:`clinic_context`) and the stylesheets :func:`patientpress.paper.stylesheets` picks
+for its paper and kind. Nothing is edited after the template wrote it.
+
+The command line (:mod:`patientpress.clinics`) reads the clinic files, sets
+:attr:`ClinicEditionsBuilder.editions` and runs the build; each PDF goes to its clinic's
+staging folder, and one clinic's failure is reported for that clinic alone.
+"""
+
+import dataclasses
+import shutil
+import unicodedata
+from pathlib import Path
+
+from . import booklet, fonts, paper, pool, qr, render
+from .builder import HandoutBuilder, PrintDoc
+
+#: Arabic-script fallback font: its file name in ``_static/fonts`` (clinic-fallback.css).
+FALLBACK_FONT_NAME = "NotoSansArabic.ttf"
+
+
+@dataclasses.dataclass
+class Edition:
+    """One clinic's edition: what to make and where its PDFs go."""
+
+    clinic: object           # a clinicfile.Clinic
+    staging: Path            # the clinic's PDFs are written here
+    products: tuple = ("book", "large-print", "booklet")
+
+
+def direction(text):
+    """"rtl" when the first strongly directional character of ``text`` is right-to-left."""
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return ""
+    return ""
+
+
+def clinic_context(clinic):
+    """The template context of a clinic's details (``handout_clinic`` in page.html)."""
+    return {
+        "name": clinic.name, "name_dir": direction(clinic.name),
+        "address": clinic.address, "address_dir": direction(" ".join(clinic.address)),
+        "phone": clinic.phone, "web": clinic.web, "hours": clinic.hours,
+        "logo": clinic.logo.as_uri() if clinic.logo else "",
+    }
+
+
+def render_edition(job):
+    """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
+    problem in words, or None. A :class:`pool.Job` for a render worker."""
+    html_text, target, base_url, roots, booklet_paper = job
+    target = Path(target)
+    pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
+    try:
+        warnings = render.render_and_finish((html_text, str(pages), base_url, roots, [], None))
+        if warnings:
+            return "the PDF renderer reported: " + "; ".join(
+                dict.fromkeys(message for message, _subtype, _where in warnings))
+        if booklet_paper:
+            booklet.impose(pages, target, booklet_paper)
+    finally:
+        if booklet_paper:
+            pages.unlink(missing_ok=True)
+    return None
+
+
+class ClinicEditionsBuilder(HandoutBuilder):
+    """Builds the clinic editions of :attr:`editions` (set before the build)."""
+
+    name = "clinic-editions"
+    epilog = "The clinic editions are in their clinics' folders."
+    editions = ()
+    #: Called as ``on_rendered(doc, problem)`` when each PDF is done (problem: None or words).
+    on_rendered = None
+    progress = None   # a tqdm bar, or None
+    jobs = 0          # render workers (0: one per core)
+    timeout = pool.DEFAULT_TIMEOUT
+
+    def wants(self, product):
+        return any(product in edition.products for edition in self.editions)
+
+    def print_documents(self, pagename):
+        docs = []
+        for edition in self.editions:
+            clinic = edition.clinic
+            context = {"handout_clinic": clinic_context(clinic)}
+            if clinic.qr:
+                context.update(handout_online_url=clinic.qr, handout_qr=qr.svg_data_uri(clinic.qr))
+            folder = Path(self.outdir) / ".editions" / clinic.slug
+            for kind, html_name, pdf_name in self._products(edition, pagename):
+                sheets = paper.stylesheets(clinic.paper, kind, clinic=True,
+                                           fallback_font=clinic.needs_fallback)
+                docs.append(PrintDoc(folder / html_name, edition.staging / pdf_name,
+                                     {**context, "handout_stylesheets": sheets}, kind, edition))
+        return docs
+
+    def _products(self, edition, pagename):
+        """(kind, print document, PDF) of ``edition`` for page ``pagename``."""
+        slug, products = edition.clinic.slug, edition.products
+        if pagename != self.config.root_doc:
+            name = Path(pagename).name
+            if "chapters" in products:
+                yield "book", f"{pagename}.html", f"chapters/{slug}-{name}.pdf"
+            return
+        if "book" in products:
+            yield "book", "index.html", f"{slug}-handout.pdf"
+        if "large-print" in products and edition.clinic.large_print:
+            yield "large", "index-large-print.html", f"{slug}-large-print.pdf"
+        if "booklet" in products:
+            yield "booklet", "index-booklet.html", f"{slug}-booklet.pdf"
+
+    def finish(self):
+        if any(e.clinic.needs_fallback for e in self.editions):
+            from .clinicfile import fallback_font
+
+            fonts_dir = fonts.copy_into(Path(self.outdir) / "_static" / "fonts")
+            shutil.copyfile(fallback_font(), fonts_dir / FALLBACK_FONT_NAME)
+        super().finish()
+
+    def render_job(self, doc, html_text):
+        out = Path(self.outdir)
+        clinic = doc.owner.clinic
+        roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out,
+                                  clinic.path.parent.resolve())]
+        booklet_paper = clinic.paper if doc.kind == "booklet" else None
+        return pool.Job(render_edition,
+                        ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper),),
+                        timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
+
+    def render_products(self):
+        """Render every edition's PDFs, largest first; each outcome goes to on_rendered."""
+        from .builder import RENDER_ORDER
+
+        docs = sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind])
+        jobs = []
+        for doc in docs:
+            doc.pdf.parent.mkdir(parents=True, exist_ok=True)
+            jobs.append(self.render_job(doc, doc.html.read_text(encoding="utf-8")))
+        if self.progress is not None:
+            self.progress.reset(total=len(jobs))
+        for index, outcome in pool.workers(self.jobs).run(jobs):
+            if isinstance(outcome, BaseException):
+                outcome = f"rendering failed: {outcome}"
+            if self.on_rendered:
+                self.on_rendered(docs[index], outcome)
+            if self.progress is not None:
+                self.progress.update()
+
+
+def setup(app):
+    app.add_builder(ClinicEditionsBuilder)
