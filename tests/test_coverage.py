@@ -22,8 +22,18 @@ def normalise(text):
     return re.sub(r"\s+([,.;:!?)])", r"\1", re.sub(r"\(\s+", "(", text))
 
 
-def load():
+PEMAT_P = [*range(1, 13), *range(15, 27)]  # items 13 and 14 are audiovisual only
+UNDERSTANDABILITY = range(1, 20)
+MIN_PEMAT = 80.0  # per cent, the content standards' target for both scores
+
+
+def load_all():
     return yaml.safe_load(COVERAGE.read_text(encoding="utf-8"))
+
+
+def load():
+    """The claims alone: every key but the PEMAT notes."""
+    return {k: v for k, v in load_all().items() if k != "pemat"}
 
 
 def page_text(built_html, chapter):
@@ -53,3 +63,25 @@ def test_every_passage_is_in_its_chapter(built_html):
         if normalise(entry["passage"]) not in texts[chapter]:
             missing.append(f"claim {claim}: {entry['passage']!r} not in {chapter}")
     assert not missing, "\n".join(missing)
+
+
+def test_every_pemat_item_is_noted():
+    pemat = load_all()["pemat"]
+    assert sorted(pemat) == PEMAT_P, "PEMAT-P items missing or extra in coverage.yaml"
+    for item, entry in pemat.items():
+        assert set(entry) == {"rating", "note"}, item
+        assert entry["rating"] in ("agree", "disagree", "n/a"), item
+        assert entry["note"].strip(), item
+
+
+def score(pemat, items):
+    rated = [pemat[i]["rating"] for i in items if pemat[i]["rating"] != "n/a"]
+    return 100 * rated.count("agree") / len(rated)
+
+
+def test_pemat_scores_meet_the_target():
+    pemat = load_all()["pemat"]
+    understandability = score(pemat, [i for i in PEMAT_P if i in UNDERSTANDABILITY])
+    actionability = score(pemat, [i for i in PEMAT_P if i not in UNDERSTANDABILITY])
+    assert understandability >= MIN_PEMAT, understandability
+    assert actionability >= MIN_PEMAT, actionability
