@@ -22,7 +22,6 @@ settings line (``myst v…: MdParserConfig(…)``), printed on every build, is k
 ``sphinx-build -v``.
 """
 
-import functools
 import glob
 import logging as std_logging
 import os
@@ -255,15 +254,11 @@ def install_message_filters(app):
 
 # -- glyph coverage of the print font ----------------------------------------------------
 
-@functools.lru_cache(maxsize=None)
 def print_font_coverage():
     """Code points every face of the embedded print font can draw, and the font's name."""
-    from fontTools.ttLib import TTFont
-
     from . import fonts
 
-    cmaps = [set(TTFont(str(f), lazy=True).getBestCmap()) for f in fonts.font_files()]
-    return frozenset(set.intersection(*cmaps)), fonts.FAMILY
+    return fonts.drawable(), fonts.FAMILY
 
 
 def _undrawable(text, covered):

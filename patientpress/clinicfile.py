@@ -8,9 +8,7 @@ by a pydantic model (:class:`Fields`); its errors are worded here, never shown a
 
 import dataclasses
 import difflib
-import json
 import re
-import tomllib
 import unicodedata
 import warnings
 from pathlib import Path
@@ -21,7 +19,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       StringConstraints, ValidationError)
 from pydantic_core import PydanticCustomError
 
+from . import fonts
 from . import paper as paper_sizes
+from .clinicread import ClinicError, read
 from .files import slugify
 
 MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300}
@@ -29,17 +29,6 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FALLBACK_FAMILY = "Noto Sans Arabic"
-
-
-class ClinicError(Exception):
-    """A clinic file that cannot be built; ``problems`` are the messages for the user."""
-
-    def __init__(self, path, problems, slug=None):
-        self.path = Path(path)
-        self.problems = list(problems)
-        self.slug = slug   # when known, an older edition under this name is removed
-        super().__init__("\n".join(f"{path}: {p}" for p in self.problems))
 
 
 @dataclasses.dataclass
@@ -59,30 +48,12 @@ class Clinic:
     notes: list = dataclasses.field(default_factory=list)
 
 
-# -- fonts -----------------------------------------------------------------------
-
-def fallback_font():
-    """The Arabic-script fallback font file (PyPI fontpkg-noto-sans-arabic)."""
-    import fontpkg_noto_sans_arabic as pkg
-
-    return next((Path(pkg.__file__).parent / "files").glob("*.ttf"))
-
-
 class Glyphs:
-    """Which characters the print fonts can draw (their cmaps, read with fontTools)."""
+    """Which characters the print fonts can draw: the print font, or else the fallback."""
 
-    def __init__(self, book_dir):
-        from fontTools.ttLib import TTFont
-
-        main = sorted((Path(book_dir) / "_static" / "fonts").glob("*.ttf"))
-        if not main:
-            raise SystemExit(f"error: {book_dir}/_static/fonts has no fonts; rebuild the book "
-                             "with: make pdf")
-        # Upright regular and bold carry the clinic box; a character must be in every one.
-        upright = [f for f in main if "Italic" not in f.name] or main
-        maps = [set(TTFont(f, lazy=True).getBestCmap()) for f in upright]
-        self.main = set.intersection(*maps)
-        self.fallback = set(TTFont(fallback_font(), lazy=True).getBestCmap())
+    def __init__(self):
+        self.main = fonts.drawable()
+        self.fallback = fonts.fallback_drawable()
 
     def missing(self, text):
         return list(dict.fromkeys(c for c in text if not c.isspace()
@@ -90,136 +61,6 @@ class Glyphs:
 
     def needs_fallback(self, text):
         return any(ord(c) not in self.main and ord(c) in self.fallback for c in text)
-
-
-# -- reading and checking a clinic file --------------------------------------------
-
-def _yaml_load(text):
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    def mapping(loader, node):
-        seen = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the field {key!r} is given twice; keep one", key_node.start_mark)
-            seen.add(key)
-        return loader.construct_mapping(node)
-
-    Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    # yaml.load(), keeping the node tree: its line numbers and source text name the slips.
-    loader = Loader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return data, _mapping_slips(node, text)
-
-
-def _quoted(text):
-    return json.dumps(text, ensure_ascii=False)   # a valid YAML double-quoted string
-
-
-def _mapping_slips(root, text):
-    """{field: problem} for text read as a mapping because of an unquoted ': ' in it.
-
-    ``- Monday: 8 am to 5 pm`` under ``hours:`` is the usual case: YAML reads the line as
-    a field "Monday" with the value "8 am to 5 pm", and the times may even turn into
-    numbers (8:00 is 480 in YAML 1.1), so the message quotes the line as written.
-    """
-    import yaml
-
-    slips = {}
-    if not isinstance(root, yaml.MappingNode):
-        return slips
-    for key_node, value in root.value:
-        field = key_node.value
-        if field not in TEXT_FIELDS or field in slips:
-            continue
-        in_list = isinstance(value, yaml.SequenceNode)
-        for item in value.value if in_list else [value]:
-            if not isinstance(item, yaml.MappingNode) or not item.value:
-                continue
-            start = item.start_mark
-            if item.flow_style:
-                end = item.end_mark.index
-            else:   # the pairs on the first line, without a comment after them
-                end = max(node.end_mark.index for pair in item.value for node in pair
-                          if node.end_mark.line == start.line)
-            written = text[start.index:end].strip()
-            fix = (f"put the line in quotes: - {_quoted(written)}" if in_list
-                   else f"put the value in quotes: {field}: {_quoted(written)}")
-            slips[field] = (f"line {start.line + 1}: {field}: '{written}' was read as a "
-                            f"mapping, because of the ': ' in it. Fix: {fix}")
-            break
-    return slips
-
-
-def _colon_in_value(text, mark):
-    """The fix for PyYAML's "mapping values are not allowed here" on a one-line value
-    (``phone: Call: 555``), or None when the line is not that simple."""
-    lines = text.splitlines()
-    if mark is None or mark.line >= len(lines):
-        return None
-    written = re.sub(r"\s+#.*$", "", lines[mark.line]).strip()
-    where = f"line {mark.line + 1}: "
-    if written.startswith("- "):
-        item = written[2:].strip()
-        field = next((m.group(1) for line in reversed(lines[:mark.line])
-                      if (m := re.match(r"^([A-Za-z_][\w-]*):", line))), None)
-        return (where + (f"{field}: " if field else "") + f"'{item}' has ': ' inside it, so "
-                f"YAML cannot read it. Fix: put the line in quotes: - {_quoted(item)}")
-    match = re.match(r"^([A-Za-z_][\w-]*):\s+(.+)$", written)
-    if not match:
-        return None
-    field, value = match.groups()
-    return (where + f"{field}: '{value}' has ': ' inside its value, so YAML cannot read it. "
-            f"Fix: put the value in quotes: {field}: {_quoted(value)}")
-
-
-def _read(path):
-    """(the clinic file as a dict, {field: problem} for text read as a mapping)."""
-    path = Path(path)
-    slips = {}
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ClinicError(path, ["the file is not UTF-8 text; save it as UTF-8"]) from None
-    if path.suffix == ".toml":
-        try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
-            raise ClinicError(path, [f"this is not valid TOML ({exc}); compare it with "
-                                     "the example in the README"]) from None
-    else:
-        import yaml
-
-        try:
-            data, slips = _yaml_load(text)
-        except yaml.YAMLError as exc:
-            where = getattr(exc, "problem_mark", None)
-            if getattr(exc, "problem", None) == "mapping values are not allowed here":
-                fix = _colon_in_value(text, where)
-                if fix:
-                    raise ClinicError(path, [fix]) from None
-            line = f" at line {where.line + 1}" if where else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise ClinicError(path, [
-                f"this is not valid YAML{line}: {problem}. Fix: write one 'field: value' per "
-                "line, quote values that contain ':' or '#', and indent lists with '- '; "
-                "compare it with clinics/example-clinic.yaml"]) from None
-    if data is None:
-        raise ClinicError(path, ["the file is empty; copy clinics/example-clinic.yaml and "
-                                 "fill it in"])
-    if not isinstance(data, dict):
-        raise ClinicError(path, ["the file must be a list of 'field: value' lines (name:, "
-                                 "address:, phone:, web:), not a single value or a list"])
-    return data, slips
 
 
 # -- the schema: pydantic checks every field; the messages are ours ------------------
@@ -408,7 +249,7 @@ def _svg_problem(path, value):
 def load_clinic(path, glyphs):
     """Read and check one clinic file; return a :class:`Clinic` or raise :class:`ClinicError`."""
     path = Path(path)
-    data, slips = _read(path)
+    data, slips = read(path, TEXT_FIELDS)
     # A required field left empty is missing; an empty slug: is no slug.
     data = {k: v for k, v in data.items() if v is not None or k not in (*REQUIRED, "slug")}
     problems, notes = list(slips.values()), []

@@ -25,7 +25,7 @@ import tempfile
 import unicodedata
 from pathlib import Path, PurePath
 
-from . import fonts, pool
+from . import pool
 from .clinicfile import ClinicError, Glyphs, clinic_files, load_folder
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
@@ -164,9 +164,7 @@ def _editions(args, files, mine, work):
 
     # Every shard reads and checks all the files: a duplicate slug is a clash between two
     # files that may sit in different shards. Each shard builds and reports only its own.
-    glyph_dir = work / "glyphs"
-    fonts.copy_into(glyph_dir / "_static" / "fonts")
-    everyone, failed = load_folder(args.folder, Glyphs(glyph_dir))
+    everyone, failed = load_folder(args.folder, Glyphs())
     clinics = [c for c in everyone if c.path in mine]
     failed = {path: exc for path, exc in failed.items() if path in mine}
     # Editions that other shards build, maybe into this same output folder at this moment.

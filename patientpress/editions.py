@@ -13,16 +13,11 @@ staging folder, and one clinic's failure is reported for that clinic alone.
 """
 
 import dataclasses
-import shutil
 import unicodedata
 from pathlib import Path
 
 from . import booklet, fonts, paper, pool, qr, render
 from .builder import HandoutBuilder, PrintDoc
-
-#: Arabic-script fallback font: its file name in ``_static/fonts`` (clinic-fallback.css).
-FALLBACK_FONT_NAME = "NotoSansArabic.ttf"
-
 
 @dataclasses.dataclass
 class Edition:
@@ -120,10 +115,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
 
     def finish(self):
         if any(e.clinic.needs_fallback for e in self.editions):
-            from .clinicfile import fallback_font
-
-            fonts_dir = fonts.copy_into(Path(self.outdir) / "_static" / "fonts")
-            shutil.copyfile(fallback_font(), fonts_dir / FALLBACK_FONT_NAME)
+            fonts.copy_fallback_into(Path(self.outdir) / "_static" / "fonts")
         super().finish()
 
     def render_job(self, doc, html_text):

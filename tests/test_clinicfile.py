@@ -3,7 +3,7 @@ the exact message a user reads, and every problem of a file is reported together
 
 import pytest
 
-from patientpress import clinicfile, fonts
+from patientpress import clinicfile
 
 # The other shapes of test_clinics.py's file: address as a list, hours as text.
 GOOD = """\
@@ -16,11 +16,9 @@ hours: Monday to Friday, 8 am to 5 pm
 
 
 @pytest.fixture(scope="module")
-def glyphs(tmp_path_factory):
-    """The print fonts as a built handout holds them (no build needed)."""
-    book = tmp_path_factory.mktemp("book")
-    fonts.copy_into(book / "_static" / "fonts")
-    return clinicfile.Glyphs(book)
+def glyphs():
+    """What the print fonts can draw."""
+    return clinicfile.Glyphs()
 
 
 def problems(tmp_path, glyphs, text, name="clinic.yaml"):

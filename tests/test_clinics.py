@@ -16,7 +16,7 @@ from PIL import Image
 
 import pdfread
 from conftest import ROOT
-from patientpress import booklet, clinicfile, clinics, fonts
+from patientpress import booklet, clinicfile, clinics
 
 GOOD = """\
 name: Riverside Foot Clinic
@@ -66,10 +66,6 @@ def book(built_root):
     return ["--source", str(src), "--conf", str(src), "--doctrees", str(result.doctreedir)]
 
 
-def glyphs(tmp_path):
-    """What the print fonts can draw, read from a copy of the fonts as a build has them."""
-    fonts.copy_into(tmp_path / "glyphs" / "_static" / "fonts")
-    return clinicfile.Glyphs(tmp_path / "glyphs")
 
 
 def folder_with(tmp_path, files):
@@ -607,7 +603,7 @@ def test_example_folder_whole_book(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     for path in clinicfile.clinic_files(ROOT / "clinics"):
-        clinic = clinicfile.load_clinic(path, glyphs(tmp_path))
+        clinic = clinicfile.load_clinic(path, clinicfile.Glyphs())
         edition = tmp_path / "out" / clinic.slug
         expected = {f"{clinic.slug}-handout.pdf", f"{clinic.slug}-booklet.pdf"}
         if clinic.large_print:
