@@ -93,3 +93,7 @@ handout_back_notice = (
     "Stem cell treatments for nerve damage are still being tested. The safe way to try "
     "one is a regulated clinical trial. Ask your doctor to help you check any trial or "
     "clinic.")
+# How a reader sends a correction (the back page of every handout; a clinic edition's own
+# feedback: field takes its place). The book has no address of its own yet.
+patient_feedback = ("Tell the clinic or group that gave you this guide. Ask them to pass "
+                    "your note on to the writers.")

@@ -17,7 +17,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, checks, editions, epub, files, freshness, web
+    from . import builder, checks, editions, epub, files, freshness, notice, web
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -29,6 +29,7 @@ def setup(app):
     web.setup(app)
     checks.setup(app)
     freshness.setup(app)
+    notice.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -173,6 +173,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_subtitle=cfg.handout_subtitle,
             handout_review_date=cfg.handout_review_date,
             handout_back_notice=cfg.handout_back_notice,
+            handout_notice=cfg.patient_notice,
+            handout_feedback=cfg.patient_feedback,
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",

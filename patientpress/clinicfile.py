@@ -24,7 +24,8 @@ from . import paper as paper_sizes
 from .clinicread import ClinicError, read
 from .files import slugify
 
-MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300}
+MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300,
+             "reviewed_by": 120, "feedback": 200}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
@@ -44,6 +45,8 @@ class Clinic:
     paper: str = "letter"
     large_print: bool = False
     qr: str = ""
+    reviewed_by: str = ""   # the clinician who checked the guide for this clinic
+    feedback: str = ""      # how a patient sends the clinic questions or comments on it
     needs_fallback: bool = False   # has Arabic-script text: add the fallback font
     notes: list = dataclasses.field(default_factory=list)
 
@@ -148,6 +151,8 @@ class Fields(BaseModel):
     paper: Paper = Field("letter", examples=["a4"], description="'letter' or 'a4'")
     large_print: bool = Field(False, examples=["true"], description="true or false")
     qr: Url = Field("", examples=["https://riverside.example.org/neuropathy-guide/"])
+    reviewed_by: Text = Field("", examples=['"Dr Ana Ruiz, neurologist"'])
+    feedback: Text = Field("", examples=['"Ask at the front desk, or call +1 555 0100"'])
     slug: Slug = Field(None, examples=["riverside-clinic"],
                        description="lowercase letters, digits and hyphens")
 
@@ -269,7 +274,8 @@ def load_clinic(path, glyphs):
                             "slug: with Latin letters, e.g. slug: al-noor-clinic")
     if problems:
         raise ClinicError(path, problems, slug or None)
-    shown = [fields.name, *fields.address, fields.phone, fields.web, *fields.hours, fields.qr]
+    shown = [fields.name, *fields.address, fields.phone, fields.web, *fields.hours, fields.qr,
+             fields.reviewed_by, fields.feedback]
     return Clinic(path=path, slug=slug, **{k: v for k, v in fields if k != "slug"},
                   needs_fallback=glyphs.needs_fallback("\n".join(shown)), notes=notes)
 

@@ -46,6 +46,7 @@ def clinic_context(clinic):
         "address": clinic.address, "address_dir": direction(" ".join(clinic.address)),
         "phone": clinic.phone, "web": clinic.web, "hours": clinic.hours,
         "logo": clinic.logo.as_uri() if clinic.logo else "",
+        "reviewed_by": clinic.reviewed_by, "feedback": clinic.feedback,
     }
 
 

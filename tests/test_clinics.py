@@ -184,6 +184,19 @@ def test_clinic_qr_target_replaces_the_books(tmp_path, capsys, book):
     assert "tiny-book.example.org" not in cover
 
 
+def test_clinic_reviewer_and_feedback_go_on_the_back_page(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD + 'reviewed_by: "Dr Ana Ruiz, neurologist"\n'
+                                                   'feedback: "Ask at the front desk"\n'})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "book")
+    assert code == 0, stderr
+    pages = pdfread.page_texts(tmp_path / "out" / "riverside-foot-clinic" /
+                               "riverside-foot-clinic-handout.pdf")
+    back = squash(pages[-1])
+    assert "Checked for Riverside Foot Clinic by Dr Ana Ruiz, neurologist." in back
+    assert "Questions or comments about this guide? Ask at the front desk" in back
+    assert "Dr Ana Ruiz" not in squash(pages[0])   # the cover stays short
+
+
 def test_html_and_css_in_clinic_text_print_literally(tmp_path, capsys, book):
     folder = folder_with(tmp_path, {"x.yaml": """\
 name: "<b>Bold</b> & Co"
