@@ -20,6 +20,14 @@ copyright = "2026, The Patient Press writers"
 version = "2026.11"
 release = version
 language = "en"
+# Said once here, printed in every format: the front matter (MyST substitutions below),
+# every web and e-book page's notice, and every handout's cover and back page.
+review_date = "November 2026"
+# How a reader sends a correction: the front matter and the back page of every handout (a
+# clinic edition's own feedback: field takes its place). The book has no address of its
+# own yet, so readers go through whoever gave them the guide.
+patient_feedback = ("Ask the clinic or group that gave you this guide to pass your note "
+                    "on to the writers.")
 
 # -- General configuration ---------------------------------------------------
 
@@ -41,7 +49,9 @@ today_fmt = "%d %B %Y"
 myst_enable_extensions = [
     "colon_fence",   # ::: fences read better for admonitions than ```
     "deflist",
+    "substitution",  # {{ review_date }}, {{ feedback }}: one source for every format
 ]
+myst_substitutions = {"review_date": review_date, "feedback": patient_feedback}
 # Escape raw HTML in chapters: <script>, onclick= and javascript: never reach output.
 myst_disable_syntax = ["html_block", "html_inline"]
 myst_heading_anchors = 0
@@ -87,13 +97,9 @@ epub_exclude_files = ["search.html"]
 # One dot in the name: Read the Docs renames the file by splitting on dots.
 handout_basename = "handout"
 handout_subtitle = subtitle
-handout_review_date = "November 2026"
+handout_review_date = review_date
 # The back page's caution for this book's subject (after "not medical advice").
 handout_back_notice = (
     "Stem cell treatments for nerve damage are still being tested. The safe way to try "
     "one is a regulated clinical trial. Ask your doctor to help you check any trial or "
     "clinic.")
-# How a reader sends a correction (the back page of every handout; a clinic edition's own
-# feedback: field takes its place). The book has no address of its own yet.
-patient_feedback = ("Tell the clinic or group that gave you this guide. Ask them to pass "
-                    "your note on to the writers.")
