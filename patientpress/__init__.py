@@ -17,7 +17,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, checks, editions, epub, files, freshness, notice, web
+    from . import builder, checks, editions, epub, files, freshness, myst, notice, web
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -28,6 +28,7 @@ def setup(app):
     epub.setup(app)
     web.setup(app)
     checks.setup(app)
+    myst.setup(app)
     freshness.setup(app)
     notice.setup(app)
     return {

@@ -96,6 +96,20 @@ def unknown_directive(src):
     append(src / "chapters" / "01-first.md", "\n```{nosuchthing}\nText.\n```\n")
 
 
+def citation_without_its_extension(src):
+    append(src / "chapters" / "01-first.md",
+           "\nAs shown {cite:ps}`smith2020`.\n\n```{bibliography}\n```\n")
+
+
+def dropdown_without_its_extension(src):
+    append(src / "chapters" / "02-second.md", "\n:::{dropdown} More\nHidden text.\n:::\n")
+
+
+def proof_reference_without_its_extension(src):
+    """Sphinx reads {prf:ref} as the standard {ref} when sphinx-proof is missing."""
+    append(src / "chapters" / "01-first.md", "\nSee {prf:ref}`first`.\n")
+
+
 def not_utf8(src):
     with (src / "chapters" / "01-first.md").open("ab") as f:
         f.write("\nCaf\u00e9 au lait.\n".encode("latin-1"))
@@ -142,7 +156,22 @@ CASES = [
     ("malformed-front-matter", malformed_front_matter, ["handout"],
      r"chapters/01-first\.md:1: WARNING: Malformed YAML"),
     ("unknown-directive", unknown_directive, ["handout"],
-     r"chapters/01-first\.md:\d+: WARNING: Unknown directive type: 'nosuchthing'"),
+     r"chapters/01-first\.md:\d+: WARNING: unknown directive \{nosuchthing\}: no extension of "
+     r"this build provides it; check its spelling, or add the extension that provides it to "
+     r"extensions in conf\.py \[myst\.directive_unknown\]"),
+    ("citation-without-its-extension", citation_without_its_extension, ["handout", "html"],
+     r"chapters/01-first\.md:\d+: WARNING: \{cite:ps\} needs sphinxcontrib-bibtex in "
+     r"extensions: add 'sphinxcontrib\.bibtex' to extensions in conf\.py and "
+     r"sphinxcontrib-bibtex to the book's requirements \[myst\.role_unknown\]"),
+    ("bibliography-without-its-extension", citation_without_its_extension, ["epub"],
+     r"chapters/01-first\.md:\d+: WARNING: \{bibliography\} needs sphinxcontrib-bibtex in "
+     r"extensions.*\[myst\.directive_unknown\]"),
+    ("dropdown-without-its-extension", dropdown_without_its_extension, ["epub"],
+     r"chapters/02-second\.md:\d+: WARNING: \{dropdown\} needs sphinx-design in extensions: "
+     r"add 'sphinx_design' to extensions in conf\.py"),
+    ("proof-reference-without-its-extension", proof_reference_without_its_extension, ["epub"],
+     r"chapters/01-first\.md: WARNING: \{prf:ref\} needs sphinx-proof in extensions: add "
+     r"'sphinx_proof' to extensions in conf\.py.*\[myst\.role_unknown\]"),
     ("file-not-utf8", not_utf8, ["handout", "html", "epub"],
      r"chapters/01-first\.md:\d+: WARNING: 01-first\.md is not UTF-8 text \(byte 0xe9 on line "
      r"\d+ cannot be read\).*save it as UTF-8"),
@@ -179,7 +208,8 @@ def _rows(command_line=False):
 
 
 # Sphinx's and MyST's words for problems our messages explain better: never printed too.
-REPLACED = ["image file not readable", "MdParserConfig("]
+REPLACED = ["image file not readable", "MdParserConfig(", "unknown role name",
+            "unknown directive name", "Unknown interpreted text role", "Unknown directive type"]
 
 
 def broken_book(tmp_path, breaker):
@@ -218,6 +248,16 @@ def test_character_the_font_cannot_draw_in_conf_is_reported(tmp_path):
     built = build_in_process("handout", src, tmp_path / "_build", env=EPOCH)
     assert ("handout_subtitle in conf.py: character '\u2713' (U+2713 CHECK MARK)"
             in built.warnings), built.warnings
+
+
+def test_unknown_roles_and_directives_can_be_passed_on_purpose(tmp_path):
+    """Each message has a type, so suppress_warnings passes it (and only it)."""
+    src = copy_book(tmp_path / "src")
+    citation_without_its_extension(src)
+    dropdown_without_its_extension(src)
+    passed = {"suppress_warnings": ["myst.role_unknown", "myst.directive_unknown"]}
+    built = build_in_process("epub", src, tmp_path / "_build", env=EPOCH, confoverrides=passed)
+    assert built.warnings == ""
 
 
 # -- an output folder that cannot be written (scripts/build: one line, old output kept) -----
