@@ -1,0 +1,269 @@
+"""A new book in one command: ``python -m patientpress new DIR [--title T] [--author A]``.
+
+Writes a minimal book project from the skeleton that travels in the package
+(``skeleton/``): ``conf.py``, ``docs/`` with an index and one chapter, a Makefile, pinned
+requirements, ``.readthedocs.yaml``, a README, ``.ci/run`` and the book's own tests. It
+passes its own ``make`` and ``make test`` on a fresh clone, without this repository.
+
+patientpress is not on PyPI, so the new book carries it: a wheel made from the installed
+package goes into ``DIR/vendor/``, listed in ``requirements.txt`` with its hash, beside
+the pinned, hashed versions of Sphinx, MyST, the theme and WeasyPrint that this version of
+patientpress is tested with (``skeleton/requirements.txt``, cut from the repository's lock
+file by ``python -m patientpress pins requirements.txt``). A wheel, not a ``file://`` path:
+a path names a folder on the machine that ran ``new``, which a fresh clone elsewhere does
+not have, and pip cannot check a folder against a hash.
+"""
+
+import argparse
+import base64
+import datetime
+import hashlib
+import importlib.metadata
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from .files import slugify
+
+SKELETON = Path(__file__).resolve().parent / "skeleton"
+PACKAGE_DIR = Path(__file__).resolve().parent
+# Skeleton names that start with a dot would be left out of the wheel by package-data globs.
+DOT_PREFIX = "dot-"
+EXECUTABLE = {".ci/run"}
+# A wheel's zip entries carry a time; a fixed one gives the same wheel, and hash, every time.
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+DIST = "patientpress"
+
+PINS_HEADER = """\
+# Pinned with hashes, installed by the Makefile with pip install --require-hashes.
+# patientpress is the wheel in vendor/ (see README); the rest are the versions patientpress
+# __VERSION__ is tested with, cut from its lock file. To add a package, see README.
+./vendor/__WHEEL__ \\
+    --hash=sha256:__WHEEL_SHA256__
+"""
+
+
+class Refused(Exception):
+    """A request ``new`` will not carry out; the message says why and what to do."""
+
+
+# -- the pins ----------------------------------------------------------------------------
+
+def _blocks(lock_text):
+    """{name: block text} of a uv/pip-compile lock file (name==version, hashes, "# via")."""
+    blocks, name = {}, None
+    for line in lock_text.splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            name = re.split(r"[=<>\[ ;]", line, maxsplit=1)[0].lower()
+            blocks[name] = [line]
+        elif name is not None and line.strip():
+            blocks[name].append(line)
+    return blocks
+
+
+def _parents(block):
+    """The packages a lock block says it is there for ("# via X"); "-r ..." lines skipped."""
+    via = []
+    for line in block:
+        text = line.strip().lstrip("#").strip()
+        text = text.removeprefix("via").strip()
+        if text and not text.startswith(("-r", "--hash", "-c")) and "==" not in text:
+            via.append(text.split()[0].lower())
+    return via
+
+
+def lock_subset(lock_text, wanted):
+    """The blocks of ``lock_text`` that ``wanted`` needs: the wanted packages and,
+    transitively, every package one of them pulls in (read from the "# via" lines)."""
+    blocks = _blocks(lock_text)
+    missing = sorted(set(wanted) - set(blocks))
+    if missing:
+        raise Refused(f"the lock file has no pin for {', '.join(missing)}")
+    keep, grew = set(wanted), True
+    while grew:
+        grew = False
+        for name, block in blocks.items():
+            if name not in keep and set(_parents(block)) & keep:
+                keep.add(name)
+                grew = True
+    return "\n".join("\n".join(blocks[name]) for name in sorted(keep)) + "\n"
+
+
+def skeleton_wanted():
+    """The package names the skeleton's requirements.in pins (the wheel line aside)."""
+    text = (SKELETON / "requirements.in").read_text(encoding="utf-8")
+    return [line.split("==")[0].strip().lower() for line in text.splitlines()
+            if "==" in line and not line.lstrip().startswith("#")]
+
+
+def pins_text(lock_text):
+    """What ``skeleton/requirements.txt`` holds for the lock file ``lock_text``."""
+    return PINS_HEADER + lock_subset(lock_text, skeleton_wanted())
+
+
+# -- the wheel ---------------------------------------------------------------------------
+
+def _record_hash(data):
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return f"sha256={digest.decode()},{len(data)}"
+
+
+def _package_files():
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            yield f"{DIST}/{path.relative_to(PACKAGE_DIR).as_posix()}", path.read_bytes()
+
+
+def _dist_info_files(version):
+    dist = importlib.metadata.distribution(DIST)
+    meta = dist.metadata
+    metadata = (f"Metadata-Version: 2.1\nName: {DIST}\nVersion: {version}\n"
+                f"Summary: {meta.get('Summary') or ''}\n"
+                f"Requires-Python: {meta.get('Requires-Python') or '>=3.11'}\n")
+    wheel = ("Wheel-Version: 1.0\nGenerator: patientpress.new\nRoot-Is-Purelib: true\n"
+             "Tag: py3-none-any\n")
+    info = f"{DIST}-{version}.dist-info"
+    files = [(f"{info}/METADATA", metadata.encode()), (f"{info}/WHEEL", wheel.encode())]
+    entry_points = dist.read_text("entry_points.txt")
+    if entry_points:
+        files.append((f"{info}/entry_points.txt", entry_points.encode()))
+    return info, files
+
+
+def build_wheel(dest_dir):
+    """Write a wheel of the installed patientpress (the code and data beside this module)
+    into ``dest_dir``; byte-identical for the same files. Returns its path."""
+    version = importlib.metadata.version(DIST)
+    info, dist_files = _dist_info_files(version)
+    entries = [*_package_files(), *dist_files]
+    record = "".join(f"{name},{_record_hash(data)}\n" for name, data in entries)
+    entries.append((f"{info}/RECORD", f"{record}{info}/RECORD,,\n".encode()))
+    path = Path(dest_dir) / f"{DIST}-{version}-py3-none-any.whl"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as whl:
+        for name, data in entries:
+            entry = zipfile.ZipInfo(name, ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            whl.writestr(entry, data)
+    return path
+
+
+# -- the book ----------------------------------------------------------------------------
+
+def _values(title, author, wheel):
+    year = str(datetime.date.today().year)
+    slug = slugify(title) or "book"
+    uid = f"{slug}-{year}" if slug[0].isalpha() else f"book-{slug}-{year}"
+    return {"TITLE": title, "AUTHOR": author, "YEAR": year, "SLUG": slug, "UID": uid,
+            "WHEEL": wheel.name, "VERSION": importlib.metadata.version(DIST),
+            "WHEEL_SHA256": hashlib.sha256(wheel.read_bytes()).hexdigest()}
+
+
+def fill(text, values, python=False):
+    """The skeleton's ``__NAME__`` placeholders filled in; in Python, a quoted placeholder
+    becomes a string literal of the value, whatever quotes or backslashes it holds."""
+    for key, value in values.items():
+        if python:
+            text = text.replace(f'"__{key}__"', json.dumps(value, ensure_ascii=False))
+        text = text.replace(f"__{key}__", value)
+    return text
+
+
+def _target_name(rel):
+    return "/".join("." + part[len(DOT_PREFIX):] if part.startswith(DOT_PREFIX) else part
+                    for part in rel.split("/"))
+
+
+def _write_skeleton(into, values):
+    for path in sorted(SKELETON.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts:
+            continue
+        rel = _target_name(path.relative_to(SKELETON).as_posix())
+        text = fill(path.read_text(encoding="utf-8"), values, python=rel.endswith(".py"))
+        out = into / rel
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        if rel in EXECUTABLE:
+            out.chmod(0o755)
+
+
+def check_target(target):
+    """Refuse a DIR that is a file or holds anything: a book is never written over files."""
+    if target.exists() and not target.is_dir():
+        raise Refused(f"{target} is a file, not a folder; choose a new folder for the book")
+    if target.is_dir():
+        entries = sorted(p.name for p in target.iterdir())
+        if entries:
+            shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+            raise Refused(f"{target} is not empty ({shown}); choose a new or empty folder "
+                          "for the book. Nothing was written.")
+
+
+def check_text(label, value):
+    if not value.strip() or "\n" in value or "\r" in value:
+        raise Refused(f"the {label} must be one line of text, not {value!r}")
+
+
+def new_book(target, title, author):
+    """Write the book project into ``target`` (absent or empty) all at once: it is written
+    in a folder beside it and renamed into place, so a failure leaves nothing behind."""
+    target = Path(target).absolute()
+    check_target(target)
+    check_text("title", title)
+    check_text("author", author)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        (staging / "vendor").mkdir()
+        wheel = build_wheel(staging / "vendor")
+        _write_skeleton(staging, _values(title, author, wheel))
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        if target.is_dir():
+            target.rmdir()
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def main(argv=None, prog="python -m patientpress new"):
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Write a new book project into DIR (a new or empty folder).")
+    parser.add_argument("dir", metavar="DIR", type=Path)
+    parser.add_argument("--title", default="My Book", help="the book's title (default: %(default)s)")
+    parser.add_argument("--author", default="The Authors",
+                        help="who wrote it (default: %(default)s)")
+    args = parser.parse_args(argv)
+    try:
+        target = new_book(args.dir, args.title, args.author)
+    except Refused as exc:
+        print(f"patientpress new: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"patientpress new: cannot write {args.dir}: {exc}", file=sys.stderr)
+        return 1
+    print(f"A new book in {target}. Next:\n  cd {args.dir}\n  make         # website, e-book "
+          "and PDFs in _build/\n  make test    # check them\nEdit the title and author in "
+          "conf.py; write chapters in docs/chapters/.")
+    return 0
+
+
+def pins_main(argv=None, prog="python -m patientpress pins"):
+    """Print what ``skeleton/requirements.txt`` holds for a lock file (after ``make lock``)."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description="Cut the new-book pins from a lock file (requirements.txt).")
+    parser.add_argument("lock", metavar="REQUIREMENTS_TXT", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        sys.stdout.write(pins_text(args.lock.read_text(encoding="utf-8")))
+    except (OSError, Refused) as exc:
+        print(f"patientpress pins: {exc}", file=sys.stderr)
+        return 2
+    return 0

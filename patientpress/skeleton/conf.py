@@ -1,0 +1,72 @@
+"""Sphinx configuration for this book.
+
+Sources live in ``docs/``; this file sits at the project root, so every build runs as
+``sphinx-build -c . docs <outdir>`` (the Makefile does it for you).
+"""
+
+import os
+
+# -- Project information -----------------------------------------------------
+
+# Edit these two: they go on the website, the e-book's metadata and the PDF's cover.
+project = "__TITLE__"
+author = "__AUTHOR__"
+copyright = "__YEAR__, " + author
+# EPUBCheck fails on an empty version: give every edition one.
+version = "__YEAR__.1"
+release = version
+language = "en"
+
+# -- General configuration ---------------------------------------------------
+
+extensions = [
+    "myst_parser",
+    "patientpress",  # the PDF handout builder and the e-book's accessibility metadata
+]
+exclude_patterns = []
+# Broken references are errors, not silent plain text.
+nitpicky = True
+# Chapters never run the {raw} directive or include files from elsewhere.
+docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
+
+# -- MyST --------------------------------------------------------------------
+
+myst_enable_extensions = [
+    "colon_fence",  # ::: fences read better for admonitions than ```
+    "deflist",
+]
+# Raw HTML in a chapter is shown as text, never run: no <script> reaches a reader.
+myst_disable_syntax = ["html_block", "html_inline"]
+
+# -- HTML (website) ----------------------------------------------------------
+
+html_theme = "sphinx_book_theme"
+html_title = project
+html_theme_options = {
+    "use_download_button": False,  # the theme's ".pdf" button is the print dialog, not our PDF
+    "navbar_persistent": [],       # one search field (the sidebar's) is enough
+}
+# Read the Docs gives the canonical URL; it no longer edits conf.py for us.
+html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+
+# -- EPUB (e-book) -----------------------------------------------------------
+
+epub_theme = "epub"  # sphinx_book_theme's pages fail EPUBCheck
+epub_css_files = []  # not the website's stylesheets
+epub_basename = "__SLUG__"
+# uid and identifier must agree (EPUBCheck NCX-001); the uid is an XML id, so no colons.
+epub_uid = "__UID__"
+epub_identifier = epub_uid
+epub_scheme = ""
+epub_publisher = author
+epub_show_urls = "footnote"  # readers of an e-book cannot hover a link
+epub_tocdepth = 6            # every heading is in the e-book's navigation
+epub_exclude_files = ["search.html"]
+
+# -- PDF handout -------------------------------------------------------------
+
+# One dot in the name: Read the Docs renames the download by splitting on dots.
+handout_basename = "handout"
+# Printed at the foot of every page but the first, and on every handout's back page.
+patient_notice = ("This book gives general information. It does not replace advice from "
+                  "a professional who knows your situation.")
