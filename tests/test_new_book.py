@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+import epubread
 import pdfread
 from conftest import ROOT, sphinx_build
 from patientpress import new
@@ -97,6 +98,11 @@ def test_the_ebook_opens(builds):
         assert zf.testzip() is None
         opf = ElementTree.fromstring(zf.read("content.opf"))
     assert opf.findtext(".//{http://purl.org/dc/elements/1.1/}title") == TITLE
+
+
+@pytest.mark.slow
+def test_the_ebook_passes_epubcheck(builds):
+    assert epubread.epubcheck(epubread.find(builds / "epub")) == []
 
 
 def test_the_pdf_has_the_title_on_page_one(builds):
