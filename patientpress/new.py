@@ -213,6 +213,9 @@ def new_book(target, title, author):
     """Write the book project into ``target`` (absent or empty) all at once: it is written
     in a folder beside it and renamed into place, so a failure leaves nothing behind."""
     target = Path(target).absolute()
+    if not (SKELETON / "conf.py").is_file():
+        raise Refused(f"this patientpress has no skeleton in {SKELETON}: it was installed "
+                      "from a wheel built without its package data; reinstall it")
     check_target(target)
     check_text("title", title)
     check_text("author", author)

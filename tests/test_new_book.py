@@ -161,6 +161,13 @@ def test_a_file_in_the_way_is_refused(tmp_path):
     assert "is a file, not a folder" in proc.stderr
 
 
+def test_a_package_without_its_skeleton_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(new, "SKELETON", tmp_path / "missing")
+    assert new.main([str(tmp_path / "book")]) == 2
+    assert "has no skeleton" in capsys.readouterr().err
+    assert not (tmp_path / "book").exists()
+
+
 def test_an_empty_folder_is_filled(tmp_path):
     (tmp_path / "empty").mkdir()
     assert run_new("empty", cwd=tmp_path).returncode == 0
