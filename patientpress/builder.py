@@ -109,6 +109,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
         singlefile.mark_external_links(tree)
+        singlefile.mark_short_lists(tree)
+        singlefile.mark_page_refs(tree)
         return tree
 
     def _chapter_entries(self, tree):
@@ -241,8 +243,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             return super().handle_page(pagename, addctx, templatename,
                                        outfilename=outfilename, event_arg=event_arg)
         for doc in self.print_documents(pagename):
-            super().handle_page(pagename, {**addctx, **doc.context}, templatename,
-                                outfilename=doc.html, event_arg=event_arg)
+            super().handle_page(pagename, {**addctx, "handout_kind": doc.kind, **doc.context},
+                                templatename, outfilename=doc.html, event_arg=event_arg)
             if doc.pdf is not None:
                 self._print_docs.append(dataclasses.replace(doc, page=pagename))
 

@@ -105,15 +105,45 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url=""):
 
 # -- what the print document shows --------------------------------------------------
 
-def typeable_url(url):
-    """A web address as HTML that breaks lines only after a slash, never at a hyphen (a
-    reader would type the hyphen as a line-end hyphenation, or miss it)."""
+#: A part of an address longer than this (a page name of many words) may also break
+#: before a hyphen, so that it never runs off the page.
+LONG_SEGMENT = 36
+
+
+def url_segments(url):
+    """``url`` cut after each "/", ".", "?", "&" and "=": the places a printed address may
+    break. Never after a hyphen (a reader would take it for a line-end hyphenation and drop
+    it) and never inside "https://"; a part longer than LONG_SEGMENT characters is cut
+    before hyphens too, the hyphen starting the next line, as style guides advise."""
     scheme, sep, rest = url.partition("://")
-    parts = re.split(r"(?<=/)", rest if sep else url)
+    parts = re.split(r"(?<=[/.?&=])", rest if sep else url)
     if sep:
         parts[0] = scheme + sep + parts[0]
+    return [piece for part in parts if part for piece in _shorter(part)]
+
+
+def _shorter(part):
+    if len(part) <= LONG_SEGMENT:
+        return [part]
+    pieces = [""]
+    for word in re.split(r"(?=-)", part):
+        if pieces[-1] and len(pieces[-1]) + len(word) > LONG_SEGMENT:
+            pieces.append("")
+        pieces[-1] += word
+    return pieces
+
+
+def typeable_url(url):
+    """A web address as HTML for the print theme's templates (see :func:`url_segments`)."""
     return markupsafe.Markup("").join(
-        markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in parts if p)
+        markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in url_segments(url))
+
+
+def _url_node(url):
+    """A web address as doctree nodes, each segment unbreakable (print.css ``.nobr``)."""
+    node = nodes.inline(classes=["typed-url"])
+    node.extend(nodes.inline(part, part, classes=["nobr"]) for part in url_segments(url))
+    return node
 
 
 def _is_term(ref):
@@ -122,16 +152,22 @@ def _is_term(ref):
 
 
 def mark_external_links(tree):
-    """Links print as text a reader can type: show the address when the text is not it."""
-    for ref in tree.findall(nodes.reference):
+    """Links print as addresses a reader can type, breaking only where an address may break:
+    an address shown as the link's text is set in segments, and after any other link its
+    address follows in brackets, as real text (copying it gives the address)."""
+    for ref in list(tree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
-        if uri.startswith(("http://", "https://", "mailto:")):
-            shown = uri.removeprefix("mailto:")
-            text = ref.astext().strip()
-            if _is_term(ref):
-                continue  # a glossary word: its address would only clutter the sentence
-            if text.rstrip("/") not in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
-                ref["classes"].append("show-url")
+        if not uri.startswith(("http://", "https://", "mailto:")) or _is_term(ref):
+            continue  # a glossary word: its address would only clutter the sentence
+        shown = uri.removeprefix("mailto:")
+        text = ref.astext().strip()
+        if text.rstrip("/") in (shown.rstrip("/"), shown.split("://", 1)[-1].rstrip("/")):
+            if len(ref.children) == 1 and isinstance(ref.children[0], nodes.Text):
+                del ref.children[:]
+                ref += _url_node(text)
+            continue
+        at = ref.parent.index(ref) + 1
+        ref.parent.insert(at, [nodes.Text(" ("), _url_node(shown), nodes.Text(")")])
 
 
 def lift_chapters(tree):
@@ -160,3 +196,23 @@ def _ancestors(node, stop):
     while node is not None and node is not stop:
         yield node
         node = node.parent
+
+
+#: A list this short is kept whole on one page, with the sentence before it (print.css).
+SHORT_LIST = 4
+
+
+def mark_short_lists(tree):
+    for node in tree.findall(lambda n: isinstance(n, (nodes.bullet_list, nodes.enumerated_list))):
+        if len(node.children) <= SHORT_LIST:
+            node["classes"].append("short-list")
+
+
+def mark_page_refs(tree):
+    """Every link to a place in the print document prints that place's page ("…, page 21",
+    print.css ``a.page-ref``): on paper a reader cannot click. Glossary words are left as
+    they are: a page number after each would only clutter the sentence."""
+    for ref in tree.findall(nodes.reference):
+        uri = ref.get("refuri", "")
+        if (ref.get("refid") or uri.startswith("#")) and not _is_term(ref):
+            ref["classes"].append("page-ref")

@@ -145,20 +145,21 @@ def html_text(markup, parser="lxml"):
 
 
 def pdf_body_text(pdf):
-    """The PDF's text without page furniture: a first or last line that repeats on three or
-    more pages (running head, "Page n of m" footer) is taken out."""
+    """The PDF's text without page furniture: a line among the first one and the last two
+    of a page (running head; the footer's book title and "Page n of m", which a text
+    extractor may give as one line or two) that repeats on three or more pages."""
     pages = [[line for line in p.splitlines() if line.strip()] for p in pdfread.page_texts(pdf)]
-    shape = lambda line: re.sub(r"\d+", "#", line.strip())  # noqa: E731
+    shape = lambda line: " ".join(re.sub(r"\d+", "#", line).split())  # noqa: E731
     counts = {}
     for lines in pages:
-        for line in {shape(line) for line in lines[:1] + lines[-1:]}:
+        for line in {shape(line) for line in lines[:1] + lines[-2:]}:
             counts[line] = counts.get(line, 0) + 1
     furniture = {line for line, n in counts.items() if n >= 3}
     body = []
     for lines in pages:
-        last = len(lines) - 1
+        edge = {0, len(lines) - 2, len(lines) - 1}
         body += [line for i, line in enumerate(lines)
-                 if not (i in (0, last) and shape(line) in furniture)]
+                 if not (i in edge and shape(line) in furniture)]
     return "\n".join(body)
 
 

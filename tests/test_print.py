@@ -1,12 +1,15 @@
 """The printed handouts read back from their PDFs: paper, fonts, type sizes, contents page,
 running heads, QR codes, cover and back page."""
 
+import re
 import subprocess
 from collections import Counter
 
 import pytest
+from bs4 import BeautifulSoup
 
 import pdfread
+from patientpress import singlefile
 
 ONLINE = "https://print-test.example.org/en/latest/"
 
@@ -132,18 +135,97 @@ def test_without_an_online_address_the_cover_has_no_qr_code(print_book):
     assert pdfread.text(pdf, 2, 2).lstrip().startswith("Print Test Book")   # one-page cover
 
 
+def unwrap(text):
+    """Text with the line breaks inside web addresses taken out again."""
+    return re.sub(r"(?<=[/.?&=]) (?=[\w-])", "", text)
+
+
 def test_back_page_points_to_the_questions_and_the_online_edition(printed):
     pdf = printed / "print-test-book.pdf"
     pages = dict((t, p) for _, t, p in pdfread.outline(pdf))
     back = " ".join(pdfread.text(pdf, pages["Before you go"], pages["Before you go"]).split())
-    back = back.replace("/ ", "/")   # an address wraps only after a slash
+    back = unwrap(back)   # an address wraps only after "/", ".", "?", "&" or "="
     assert f"Questions to Ask, page {pages['Questions to Ask']}" in back
     assert "not medical advice" in back and "print-test.example.org/en/latest/" in back
     assert "Bring this page to every visit." in back   # handout_back_notice from conf.py
     chapter = " ".join(pdfread.text(printed / "chapters" / "02-long.pdf").split())
-    assert ONLINE + "questions.html" in chapter.replace("/ ", "/")
+    assert ONLINE + "questions.html" in unwrap(chapter)
 
 
 def test_links_print_as_addresses_a_reader_can_type(printed):
     text = " ".join(pdfread.text(printed / "print-test-book.pdf").split())
     assert "the test site (https://example.org/more)" in text
+
+
+# -- references, lists and editions on paper ---------------------------------------------
+
+def _page_of(pdf, words):
+    """The page number (1-based) of the first page after the cover that starts a section
+    with ``words``."""
+    pages = pdfread.page_texts(pdf)
+    return next(i for i, page in enumerate(pages, 1) if i > 2 and words in page.split("\n")[:3]
+                or i > 2 and page.lstrip().startswith(words))
+
+
+def test_a_reference_on_paper_prints_its_targets_page(printed):
+    pdf = printed / "print-test-book.pdf"
+    text = " ".join(pdfread.text(pdf).split())
+    long_page = _page_of(pdf, "The Long Chapter Title")
+    assert f"link to the long chapter, page {long_page}" in text
+    # A glossary word gets no page number; the print document says which links do.
+    page = BeautifulSoup((printed / "index.html").read_text(encoding="utf-8"), "lxml")
+    refs = page.select("main a.reference.internal")
+    assert refs and all(("page-ref" in a["class"]) != bool(a.select(".std-term"))
+                        for a in refs)
+
+
+def test_short_lists_are_kept_whole_and_long_ones_may_break(printed):
+    page = BeautifulSoup((printed / "index.html").read_text(encoding="utf-8"), "lxml")
+    lists = page.select("main ul:not(.print-toc-list), main ol:not(.print-toc-list)")
+    assert lists
+    for element in lists:
+        items = element.find_all("li", recursive=False)
+        assert ("short-list" in element.get("class", [])) == (len(items) <= 4), element
+
+
+def test_the_large_print_edition_says_so_on_its_cover_and_in_its_title(printed):
+    large = printed / "print-test-book-large-print.pdf"
+    regular = printed / "print-test-book.pdf"
+    assert pdfread.info(large)["title"] == "Print Test Book (large print)"
+    assert pdfread.info(regular)["title"] == "Print Test Book"
+    assert "Large print" in pdfread.text(large, 1, 1)
+    assert "Large print" not in pdfread.text(regular, 1, 1)
+
+
+LONG = ("https://www.fda.gov/vaccines-blood-biologics/consumers-biologics/"
+        "important-patient-and-consumer-information-about-regenerative-medicine-therapies")
+QUERY = ("https://clinicaltrials.gov/search?cond=peripheral-neuropathy&term=stem-cells"
+         "&aggFilters=status:rec")
+
+
+@pytest.mark.parametrize("url", [LONG, QUERY, "https://example.org/", "mailto:a@b.org"])
+def test_an_address_breaks_only_where_a_reader_can_tell(url):
+    parts = singlefile.url_segments(url)
+    assert "".join(parts) == url
+    assert not any(part.endswith("-") for part in parts)            # never after a hyphen
+    if "://" in url:   # never a break inside the scheme
+        assert parts[0].startswith(url.split("://")[0] + "://") and parts[0] != "https://"
+    for part, after in zip(parts, parts[1:]):
+        assert part[-1] in "/.?&=" or after.startswith("-"), (part, after)
+        assert len(part) <= singlefile.LONG_SEGMENT or part[-1] in "/.?&=" \
+            or "-" not in part[1:], part
+
+
+def test_printed_addresses_copy_whole_and_never_break_after_a_hyphen(printed):
+    pdf = printed / "print-test-book.pdf"
+    lines = [line.strip() for line in pdfread.text(pdf).splitlines() if line.strip()]
+    joined = "".join(lines)
+    for url in (LONG, QUERY):
+        assert url in joined, url
+    # The long address needs several lines, and none of them ends in a hyphen.
+    url_lines = [line for line in lines if any(bit in line for bit in
+                 ("fda.gov", "consumers-biologics", "important-patient", "therapies",
+                  "clinicaltrials", "peripheral-neuropathy", "aggFilters"))]
+    assert len(url_lines) >= 3
+    assert not [line for line in url_lines if line.endswith("-")]
+    assert "A page named in words (https://clinicaltrials." in " ".join(lines)
