@@ -229,3 +229,21 @@ def test_printed_addresses_copy_whole_and_never_break_after_a_hyphen(printed):
     assert len(url_lines) >= 3
     assert not [line for line in url_lines if line.endswith("-")]
     assert "A page named in words (https://clinicaltrials." in " ".join(lines)
+
+
+def test_a_chapter_handout_opens_with_a_title_band_not_a_cover(printed):
+    """Page 1 of a chapter handout: the guide's name, the review date, the clinic box, then
+    the chapter's own heading and its first words; the back page's words follow the text."""
+    pdf = printed / "chapters" / "02-long.pdf"
+    pages = [" ".join(p.split()) for p in pdfread.page_texts(pdf)]
+    first = pages[0]
+    assert first.startswith("Patient handout from the guide “Print Test Book”")
+    assert "Last reviewed: November 2026" in first and "Given to you by:" in first
+    assert first.count("The Long Chapter Title") == 1          # the heading, once
+    assert "The long chapter starts here." in first             # the text begins on page 1
+    # The back page's words come right after the text: no page holds them alone.
+    back = next(i for i, page in enumerate(pages) if "Before you go" in page)
+    assert "Sentence" in pages[back] or back == len(pages) - 1 and len(pages[back]) > 300
+    # The whole book keeps its cover: page 1 holds no text of the book.
+    cover = " ".join(pdfread.text(printed / "print-test-book.pdf", 1, 1).split())
+    assert "The long chapter starts here." not in cover and "Print Test Book" in cover
