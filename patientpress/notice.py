@@ -16,6 +16,10 @@ DEFAULT_NOTICE = ("This guide gives general information. It is not medical advic
 PAGE_BUILDERS = ("html", "dirhtml", "epub")
 
 
+def _default_notice(config):
+    return DEFAULT_NOTICE if config.handout_preset == "patient" else ""
+
+
 def page_notice(config):
     """The notice as one paragraph of text, with the review date; "" for none."""
     parts = [config.patient_notice.strip()]
@@ -35,7 +39,8 @@ def add_notice(app, doctree, docname):
 
 def setup(app):
     # The words belong to the book: another subject, another language, another notice.
-    app.add_config_value("patient_notice", DEFAULT_NOTICE, "env", types=(str,))
+    # A book that is not a patient handout (handout_preset = "book") has no caution.
+    app.add_config_value("patient_notice", _default_notice, "env", types=(str,))
     # How a reader sends questions or corrections (the back page; a clinic edition's
     # feedback: field takes its place).
     app.add_config_value("patient_feedback", "", "env", types=(str,))
