@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import fonts, paper, pool, qr, render, singlefile
+from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
 from .files import slugify
 
 logger = logging.getLogger(__name__)
@@ -99,8 +99,13 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         known = set(self.env.all_docs)
         tree = inline_all_toctrees(self, set(), docnames_root, tree, str, [docnames_root])
         tree["docname"] = docnames_root
+        self._numbers.restore(self.env)   # {numref} shows the website's numbers
+        self._bibliographies.refresh(self.env)
         self.env.resolve_references(tree, docnames_root, self)
+        citations.add_cited_works(self, tree, docnames_root, self._bibliographies)
         mapping = singlefile.prefix_ids(tree, docnames_root)
+        self._print_numbers = self._numbers.for_print(
+            mapping, singlefile.first_section_ids(tree, docnames_root))
         in_file = {d for d, _ in mapping} | {docnames_root}
         in_file |= {n["docname"] for n in tree.findall(addnodes.start_of_file)}
         broken = singlefile.fix_references(tree, docnames_root, mapping, known, in_file,
@@ -122,7 +127,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         entries = []
         for start in tree.findall(addnodes.start_of_file):
             section = next((c for c in start.children if isinstance(c, nodes.section)), None)
-            if section is not None and section["ids"]:
+            if (section is not None and section["ids"]
+                    and citations.CITED_WORKS not in section["classes"]):
                 section["classes"].append("chapter")
                 if start["docname"] == self.config.handout_questions_doc:
                     section["classes"].append("checklist")
@@ -146,6 +152,12 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                       len(section.children))
             section.insert(at, nodes.raw("", self._toc_html(self._toc), format="html"))
         return tree
+
+    def assemble_toc_secnumbers(self):
+        return {self.config.root_doc: self._print_numbers[0]}
+
+    def assemble_toc_fignumbers(self):
+        return {self.config.root_doc: self._print_numbers[1]}
 
     def _toc_html(self, entries):
         items = "".join(
@@ -250,9 +262,17 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     def write_documents(self, _docnames):
         self._print_docs = []
-        super().write_documents(_docnames)
-        if not self.wants("chapters"):
-            return
+        self._numbers = numbers.Numbers(self.env)
+        self._bibliographies = citations.Bibliographies(self.env)
+        try:
+            super().write_documents(_docnames)
+            if self.wants("chapters"):
+                self._write_chapters()
+        finally:
+            self._numbers.restore(self.env)
+            self._bibliographies.refresh(self.env)
+
+    def _write_chapters(self):
         for docname in self.chapter_docnames():
             tree = self.env.get_doctree(docname)
             wrapper = nodes.document(tree.settings, tree.reporter)
@@ -260,6 +280,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             start.extend(tree.children)
             wrapper.append(start)
             wrapper = self._assemble(docname, wrapper)
+            self.env.toc_secnumbers, self.env.toc_fignumbers = (
+                {docname: table} for table in self._print_numbers)
             self._chapter_entries(wrapper)
             self._product = {"kind": "chapter", "docname": docname,
                              "title": (_section_title(next(iter(wrapper.findall(nodes.section)), None))

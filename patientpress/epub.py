@@ -36,7 +36,7 @@ from .files import ZIP_EPOCH_MIN, atomic_write
 EPUB_TYPE_ROLES = {
     "abstract": "doc-abstract", "acknowledgments": "doc-acknowledgments",
     "afterword": "doc-afterword", "appendix": "doc-appendix", "backlink": "doc-backlink",
-    "biblioentry": "doc-biblioentry", "bibliography": "doc-bibliography",
+    "bibliography": "doc-bibliography",
     "biblioref": "doc-biblioref", "chapter": "doc-chapter", "colophon": "doc-colophon",
     "conclusion": "doc-conclusion", "credit": "doc-credit", "credits": "doc-credits",
     "dedication": "doc-dedication", "endnote": "doc-endnote", "endnotes": "doc-endnotes",
@@ -50,6 +50,9 @@ EPUB_TYPE_ROLES = {
     "qna": "doc-qna", "referrer": "doc-backlink", "subtitle": "doc-subtitle", "tip": "doc-tip",
     "toc": "doc-toc",
 }
+# DPUB-ARIA 1.1 deprecates doc-biblioentry (EPUBCheck warns RSC-017), which docutils puts
+# on every citation, inside its role="list" citation list: each is a list item instead.
+DEPRECATED_ROLES = {"doc-biblioentry": "listitem"}
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 EPUB_TYPE = f"{{{OPS}}}type"
@@ -75,6 +78,7 @@ def add_aria(root):
 
     Returns True when the document changed. A heading role without a level takes the
     level of the heading before it (Sphinx's toctree caption sits beside that heading).
+    A bibliography entry (a citation) is a ``listitem`` of its list, not ``doc-biblioentry``.
     """
     changed, level = False, 1
     for el in root.iter():
@@ -84,6 +88,10 @@ def add_aria(root):
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
             level = int(tag[1])
         roles = (el.get("role") or "").split()
+        if DEPRECATED_ROLES.keys() & set(roles):
+            roles = [DEPRECATED_ROLES.get(role, role) for role in roles]
+            el.set("role", " ".join(roles))
+            changed = True
         if "heading" in roles and not el.get("aria-level"):
             el.set("aria-level", str(level))
             changed = True
