@@ -52,21 +52,65 @@ def clinic_context(clinic):
 
 def render_edition(job):
     """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
-    problem in words, or None. A :class:`pool.Job` for a render worker."""
-    html_text, target, base_url, roots, booklet_paper = job
+    problem in words, or None. A :class:`pool.Job` for a render worker.
+
+    A cover or a back page that runs onto a second page is never a silent spill: the page
+    is set again tighter (``tight_html``: tight.css), and if it still does not fit, the
+    clinic fails, with ``advice`` on what to shorten."""
+    html_text, target, base_url, roots, booklet_paper, advice, tight_html = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
     try:
-        warnings = render.render_and_finish((html_text, str(pages), base_url, roots, [], None))
-        if warnings:
-            return "the PDF renderer reported: " + "; ".join(
-                dict.fromkeys(message for message, _subtype, _where in warnings))
+        for html in (html_text, tight_html):
+            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None))
+            if warnings:
+                return "the PDF renderer reported: " + "; ".join(
+                    dict.fromkeys(message for message, _subtype, _where in warnings))
+            spills = spill(pages) if advice else []
+            if not spills:
+                break
+        if spills:
+            pages.unlink(missing_ok=True)
+            return f"{' and '.join(spills)}. Fix: {advice}"
         if booklet_paper:
             booklet.impose(pages, target, booklet_paper)
     finally:
         if booklet_paper:
             pages.unlink(missing_ok=True)
     return None
+
+
+def spill(pdf):
+    """How the cover and the back page of a print product with both run over, from the
+    PDF's outline: the book's first heading must be on page 2 (the cover is page 1), and
+    the back page's heading, the last entry, on the last page. [] when both fit."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    tops = [reader.get_destination_page_number(item) + 1 for item in reader.outline
+            if not isinstance(item, list)]
+    if len(tops) < 2:
+        return []
+    found, last = [], len(reader.pages)
+    if tops[0] > 2:
+        found.append(f"the cover runs onto {tops[0] - 2} more page(s)")
+    if tops[-1] < last:
+        found.append(f"the back page runs onto {last - tops[-1]} more page(s)")
+    return found
+
+
+def _tight(html):
+    return html.with_name(f"{html.stem}-tight.html")
+
+
+def advice(clinic):
+    """What to shorten when a clinic's details do not fit a cover or a back page."""
+    sizes = {"address": len(clinic.address), "hours": len(clinic.hours)}
+    longest = [f"{field} ({n} lines)" for field, n in sorted(sizes.items(), key=lambda i: -i[1])
+               if n]
+    return ("shorten the clinic file's " + " or ".join(longest)
+            + (", or choose a smaller logo" if clinic.logo else "")
+            + " so that the clinic's details fit one cover and one back page")
 
 
 class ClinicEditionsBuilder(HandoutBuilder):
@@ -97,6 +141,11 @@ class ClinicEditionsBuilder(HandoutBuilder):
                                            fallback_font=clinic.needs_fallback)
                 docs.append(PrintDoc(folder / html_name, edition.staging / pdf_name,
                                      {**context, "handout_stylesheets": sheets}, kind, edition))
+                if pagename == self.config.root_doc:
+                    # The same, set tighter (tight.css): rendered only when the cover or
+                    # the back page does not fit.
+                    docs.append(PrintDoc(_tight(folder / html_name), None, {
+                        **context, "handout_stylesheets": [*sheets, "tight.css"]}, kind, edition))
         return docs
 
     def _products(self, edition, pagename):
@@ -125,8 +174,13 @@ class ClinicEditionsBuilder(HandoutBuilder):
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out,
                                   clinic.path.parent.resolve())]
         booklet_paper = clinic.paper if doc.kind == "booklet" else None
+        # A chapter handout has a title band, not a cover and a back page of its own.
+        fit, tight = "", ""
+        if doc.page == self.config.root_doc:
+            fit, tight = advice(clinic), _tight(doc.html).read_text(encoding="utf-8")
         return pool.Job(render_edition,
-                        ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper),),
+                        ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper,
+                          fit, tight),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
     def render_products(self):

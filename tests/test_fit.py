@@ -1,0 +1,161 @@
+"""Every printed product fits: the print test book as every product (whole book, large
+print, booklet, chapter handouts) x paper (Letter, A4) x clinic details (none; short; a wide
+logo; a square logo; very long), read back from the PDFs.
+
+A cover and a back page are one page each, with the clinic's name and phone; a clinic
+whose details cannot fit, even set tighter (tight.css), fails with what to shorten:
+never a silent spill (patientpress/editions.py).
+"""
+
+import contextlib
+import io
+
+import pytest
+
+import pdfread
+from patientpress import clinics, editions
+from test_clinics import text_of_half   # a booklet sheet's halves: back cover | cover
+
+SHORT = """\
+name: Short Clinic {paper}
+address: 1 Main Street
+phone: "+1 555 0101"
+web: https://short.example.org/
+paper: {paper}
+large_print: true
+"""
+LOGO = SHORT.replace("Short Clinic", "Logo Clinic") + "logo: {logo}.svg\n"
+LONG = """\
+name: "The Very Long Named Regional Peripheral Nerve and Foot Clinic {paper}"
+address:
+  - Building C, Third Floor, Suite 310, East Wing
+  - 1234 Northwestern Boulevard South Extension
+  - Riverside Medical Campus, Gate 7 Entrance
+  - Springfield Metropolitan Area, OR 97477-1234
+phone: "+1 541 555 0100 ext. 4321"
+web: https://www.the-very-long-named-regional-clinic.example.org/patients/neuropathy/
+hours:
+  - Monday to Thursday, 7:30 am to 6:30 pm
+  - Friday, 7:30 am to 4 pm, Saturday 9 am to noon
+  - Closed on Sundays and on public holidays
+logo: wide.svg
+paper: {paper}
+large_print: true
+qr: https://www.the-very-long-named-regional-clinic.example.org/guides/neuropathy/
+"""
+# Long, but within what a cover and a back page hold (set tighter if need be).
+LONGISH = """\
+name: "Riverside Regional Peripheral Nerve and Foot Clinic {paper}"
+address:
+  - Building C, Third Floor, Suite 310
+  - 1234 Northwestern Boulevard South
+  - Springfield, OR 97477-1234
+phone: "+1 541 555 0100 ext. 4321"
+web: https://www.riverside-regional-clinic.example.org/patients/
+hours:
+  - Monday to Thursday, 7:30 am to 6:30 pm
+  - Friday, 7:30 am to 4 pm
+logo: wide.svg
+paper: {paper}
+large_print: true
+qr: https://www.riverside-regional-clinic.example.org/guides/neuropathy/
+"""
+LOGOS = {"wide": (600, 100), "square": (100, 100)}
+PHONES = {"short": "+1 555 0101", "wide": "+1 555 0101", "square": "+1 555 0101",
+          "riverside": "+1 541 555 0100 ext. 4321"}
+PAPERS = ("letter", "a4")
+
+
+def svg(width, height):
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">'
+            f'<rect width="{width}" height="{height}" fill="#003f7d"/></svg>')
+
+
+@pytest.fixture(scope="module")
+def editions_built(built_root, tmp_path_factory):
+    """One batch: every clinic on both papers, every product; (output folder, stdout, stderr)."""
+    result = built_root("handout", "print-book")
+    assert result.warnings == "", result.warnings
+    src = result.outdir.parent.parent / "src"
+    folder = tmp_path_factory.mktemp("fit-clinics")
+    for name, size in LOGOS.items():
+        (folder / f"{name}.svg").write_text(svg(*size))
+    for paper in PAPERS:
+        (folder / f"short-{paper}.yaml").write_text(SHORT.format(paper=paper))
+        for logo in LOGOS:
+            (folder / f"{logo}-{paper}.yaml").write_text(
+                LOGO.format(paper=paper, logo=logo).replace("Logo Clinic", f"{logo} Clinic"))
+        (folder / f"long-{paper}.yaml").write_text(LONG.format(paper=paper))
+        (folder / f"longish-{paper}.yaml").write_text(LONGISH.format(paper=paper))
+    out = tmp_path_factory.mktemp("fit-out")
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = clinics.main([str(folder), "--source", str(src), "--conf", str(src),
+                             "--doctrees", str(result.doctreedir), "--out", str(out),
+                             "--no-progress", "--products", "book", "large-print", "booklet",
+                             "chapters"])
+    return code, out, stdout.getvalue(), stderr.getvalue()
+
+
+def squash(text):
+    return " ".join(text.split())
+
+
+def phone_of(pdf):
+    return next(phone for start, phone in PHONES.items()
+                if pdf.relative_to(pdf.parents[1] if pdf.parent.name == "chapters"
+                                   else pdf.parent).name.startswith(start))
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_the_books_own_products_fit(built_root, paper):
+    out = built_root("handout", "print-book", handout_paper=paper).outdir
+    for pdf in (out / "print-test-book.pdf", out / "print-test-book-large-print.pdf"):
+        assert editions.spill(pdf) == [], pdf.name
+        pages = pdfread.page_texts(pdf)
+        assert "Before you go" in pages[-1] and "Given to you by" in pages[0]
+
+
+def test_every_clinic_that_fits_has_one_cover_and_one_back_page(editions_built):
+    code, out, stdout, stderr = editions_built
+    written = sorted(out.rglob("*.pdf"))
+    made = {p.name for p in out.iterdir() if p.is_dir()}
+    assert len(made) == 8 and not [m for m in made if m.startswith("the-very-long")]
+    assert len(written) == 8 * 5   # eight clinics that fit, five PDFs each
+    for pdf in written:
+        name = pdf.name
+        if name.endswith("-booklet.pdf"):
+            continue   # imposed two-up: checked below, from the sheet's halves
+        pages = [squash(p) for p in pdfread.page_texts(pdf)]
+        phone = phone_of(pdf)
+        if "/chapters/" in pdf.as_posix():
+            assert "Given to you by:" in pages[0] and phone in pages[0], pdf
+            continue
+        assert editions.spill(pdf) == [], pdf
+        assert "Given to you by:" in pages[0] and phone in pages[0], pdf
+        assert "Before you go" in pages[-1] and phone in pages[-1], pdf
+
+
+def test_booklet_covers_are_whole(editions_built):
+    _code, out, _stdout, _stderr = editions_built
+    booklets = sorted(out.rglob("*-booklet.pdf"))
+    assert booklets
+    for pdf in booklets:
+        back, cover = squash(text_of_half(pdf, 1, "left")), squash(text_of_half(pdf, 1, "right"))
+        assert back.startswith("Before you go") and phone_of(pdf) in back, pdf
+        assert "Print Test Book" in cover and phone_of(pdf) in cover, pdf
+
+
+def test_a_clinic_that_cannot_fit_fails_with_what_to_shorten(editions_built):
+    code, out, stdout, stderr = editions_built
+    assert code == 1
+    long_editions = [p for p in out.iterdir() if p.name.startswith("the-very-long")]
+    # Never a silent spill: a long clinic is written only where it fits, else reported.
+    for edition in long_editions:
+        for pdf in edition.glob("*.pdf"):
+            if not pdf.name.endswith("-booklet.pdf"):
+                assert editions.spill(pdf) == [], pdf
+    failed = squash(stderr)
+    assert "long-letter.yaml" in failed and "long-a4.yaml" in failed
+    assert "runs onto" in failed and "Fix: shorten the clinic file's address (4 lines) or " \
+        "hours (3 lines), or choose a smaller logo" in failed
