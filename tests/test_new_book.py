@@ -218,10 +218,10 @@ def test_a_fresh_clone_passes_its_own_make_test(tmp_path):
     cache for the dependencies, vendor/ for patientpress), then `make` and `make test`."""
     source = tmp_path / "source"
     assert run_new(source, "--title", "Walking Well").returncode == 0
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
-    subprocess.run([*git, "init", "-q"], cwd=source, check=True)
-    subprocess.run([*git, "add", "."], cwd=source, check=True)
-    subprocess.run([*git, "commit", "-qm", "A new book"], cwd=source, check=True)
+    who = ["-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run(["git", *who, "init", "-q"], cwd=source, check=True)
+    subprocess.run(["git", *who, "add", "."], cwd=source, check=True)
+    subprocess.run(["git", *who, "commit", "-qm", "A new book"], cwd=source, check=True)
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(source), str(clone)], check=True)
     env = {k: v for k, v in os.environ.items()

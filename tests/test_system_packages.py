@@ -42,6 +42,8 @@ RUNTIME = {
                                   "the venv first on PATH",
     "tests/test_package.py: venv / 'bin' / 'python'": "the python of a fresh venv the test "
                                                       "makes from this one",
+    "tests/test_new_book.py: clone / '.venv/bin/python'": "the python of the venv that a new "
+                                                         "book's own make creates in its clone",
     "tests/test_system_packages.py: bin_ / 'bash'": "the system's bash, linked into a PATH "
                                                     "of stand-ins for the script's test",
 }
