@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
+from . import citations, fonts, numbers, paper, pool, qr, render, singlefile, words
 from .files import slugify
 
 logger = logging.getLogger(__name__)
@@ -67,7 +67,12 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     name = "handout"
     format = "html"
-    epilog = "The PDF handouts are in %(outdir)s."
+    @property
+    def epilog(self):
+        """Where the PDFs are: the folder scripts/build renames the staging folder to
+        (PATIENTPRESS_OUTDIR), not the staging folder, which is gone by then."""
+        final = os.environ.get("PATIENTPRESS_OUTDIR", "").replace("%", "%%")
+        return f"The PDF handouts are in {final or '%(outdir)s'}."
     default_translator_class = PrintTranslator
     supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]
     search = False
@@ -164,7 +169,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             f'<li><a class="page-ref" href="#{html.escape(i)}">{html.escape(t)}</a></li>'
             for i, t in entries)
         return ('<nav class="print-toc" aria-labelledby="print-toc-title">'
-                '<h2 id="print-toc-title" class="print-toc-title">Contents</h2>'
+                '<h2 id="print-toc-title" class="print-toc-title">'
+                f'{html.escape(words.words(self.config)["contents"])}</h2>'
                 f'<ol class="print-toc-list">{items}</ol></nav>')
 
     # -- context -------------------------------------------------------------

@@ -13,6 +13,7 @@ PATIENT = {
     "kicker": "Patient information",
     "chapter_kicker": "Patient handout from the guide",
     "large_print": "Large print",
+    "contents": "Contents",
     "reviewed": "Last reviewed:",
     "written_by": "Written by",
     "clinic_box": True,                # the clinic boxes on the cover and the back page

@@ -93,3 +93,20 @@ def test_only_the_products_asked_for_are_rendered(built_root):
     out = strict(built_root("handout", "book", handout_products=["chapters"]))
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.pdf")) == [
         "chapters/01-first.pdf", "chapters/02-second.pdf"]
+
+
+def test_the_closing_line_names_the_folder_the_pdfs_end_up_in(tmp_path, rootdir):
+    """scripts/build renders into a staging folder and renames it: Sphinx's last line names
+    the final folder (PATIENTPRESS_OUTDIR), which is where the reader will look."""
+    import shutil
+
+    from conftest import build_in_process
+
+    src = shutil.copytree(rootdir / "test-book", tmp_path / "src")
+    final = tmp_path / "_build" / "handout"
+    result = build_in_process("handout", src, tmp_path / "staging",
+                              {"handout_products": ["book"]},
+                              env={"PATIENTPRESS_OUTDIR": str(final)})
+    assert result.warnings == "", result.warnings
+    assert f"The PDF handouts are in {final}." in result.status
+    assert "staging" not in result.status.split("The PDF handouts are in")[-1]

@@ -62,3 +62,9 @@ def test_a_wrong_name_is_a_configuration_error(tmp_path, rootdir, overrides, mes
     with pytest.raises(ConfigError) as caught:
         build_in_process("handout", src, tmp_path / "_build", overrides)
     assert message in str(caught.value)
+
+
+def test_the_contents_heading_is_a_phrase_too(built_root):
+    out = strict(built_root("handout", "print-book", handout_words={"contents": "In this book"}))
+    page = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "lxml")
+    assert page.find(class_="print-toc-title").get_text() == "In this book"
