@@ -1,7 +1,10 @@
 """``python -m patientpress new DIR`` writes a book project that builds strictly in all three
 formats, passes its own tests, and needs nothing from this repository."""
 
+import ast
+import importlib.metadata
 import os
+import re
 import runpy
 import shutil
 import subprocess
@@ -197,6 +200,36 @@ def test_the_skeleton_pins_are_this_repositorys_lock():
         pin = next(line for line in (new.SKELETON / "requirements.in").read_text(
             encoding="utf-8").splitlines() if line.lower().startswith(f"{name}=="))
         assert pin.split("#")[0].strip() in ours, pin
+
+
+def _canonical(name):
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_a_new_book_has_what_patientpress_imports_and_the_jupyter_book_extensions():
+    """A new book's own venv can import every package patientpress's modules import when
+    they load (ziamath draws its formulas; an import inside a function is an optional tool)
+    and holds the extensions a Jupyter Book declares, so adding them to conf.py's
+    extensions is the only edit: no new lock, no second requirements file."""
+    pinned = {_canonical(line.split("==")[0]) for line in
+              (new.SKELETON / "requirements.txt").read_text(encoding="utf-8").splitlines()
+              if "==" in line and not line.startswith((" ", "#"))}
+    owners = importlib.metadata.packages_distributions()
+    imported = {}
+    for path in sorted((ROOT / "patientpress").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                for dist in owners.get(module.split(".")[0], []):
+                    imported.setdefault(_canonical(dist), path.name)
+    imported.pop("patientpress", None)
+    assert not {d: f for d, f in imported.items() if d not in pinned}
+    assert {"sphinxcontrib-bibtex", "sphinx-external-toc", "sphinx-design"} <= pinned
 
 
 def test_the_lock_subset_follows_the_via_lines():
