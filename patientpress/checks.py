@@ -33,6 +33,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
@@ -48,6 +49,9 @@ SCRIPT_SCHEMES = {"javascript", "vbscript", "livescript"}
 # Characters that are never drawn as a glyph (controls, formats, separators, spaces):
 # a missing one cannot print as a box.
 UNDRAWN = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+# Variation selectors (the U+FE0F after an emoji) only choose how the character before
+# them looks: nothing of their own to draw.
+SELECTORS = (range(0xFE00, 0xFE10), range(0xE0100, 0xE01F0))
 # Nodes whose text does not reach the printed page.
 UNPRINTED = (nodes.comment, nodes.raw, nodes.substitution_definition, nodes.system_message,
              nodes.target, nodes.image)
@@ -130,6 +134,36 @@ def refuse_unsafe_markup(app, doctree):
                       f"({real}); copy the picture into the book's folder and link the copy")
         logger.warning("%s", reason, location=image, type="patientpress", subtype="image")
         image.parent.remove(image)
+
+
+class RemotePictures(SphinxPostTransform):
+    """A picture the book shows from the web is a link, with its address, in the e-book and
+    the PDFs; the website shows the picture as before.
+
+    Neither is built from the network: the PDF's renderer refuses it, and for the e-book
+    Sphinx would fetch the picture at build time (an e-book must carry its pictures), a
+    build that fails offline and changes with the web site. The warning says how to show
+    the picture there instead; ``suppress_warnings`` passes it by its type.
+    """
+    default_priority = 90  # before Sphinx's ImageDownloader (100) fetches it
+    builders = ("epub", "handout", "clinic-editions")
+
+    def run(self, **kwargs):
+        for image in list(self.document.findall(nodes.image)):
+            uri = image.get("uri", "")
+            if "://" not in uri:
+                continue
+            logger.warning("picture %s is on the web: the e-book and the PDFs show its address "
+                           "instead; save it into the book's folder and link it by a relative "
+                           "path to show it there", uri, location=image, type="patientpress",
+                           subtype="remote_image")
+            link = nodes.reference(uri, uri, refuri=uri)
+            if isinstance(image.parent, nodes.reference):  # a linked picture: no nested link
+                image.replace_self(nodes.Text(f"Picture online: {uri}"))
+            elif isinstance(image.parent, nodes.TextElement):
+                image.replace_self(nodes.inline("", "Picture online: ", link))
+            else:
+                image.replace_self(nodes.paragraph("", "Picture online: ", link))
 
 
 def _shown(path):
@@ -263,7 +297,8 @@ def print_font_coverage():
 
 def _undrawable(text, covered):
     return [c for c in dict.fromkeys(text)
-            if ord(c) not in covered and unicodedata.category(c) not in UNDRAWN]
+            if ord(c) not in covered and unicodedata.category(c) not in UNDRAWN
+            and not any(ord(c) in block for block in SELECTORS)]
 
 
 def _describe(char, fix):
@@ -273,11 +308,14 @@ def _describe(char, fix):
             + (f"write {hint} instead" if hint else "use another character or words"))
 
 
-def _printed_texts(doctree, tags):
-    """(text node, line) for every piece of text that reaches the page."""
+def _printed_texts(doctree, tags, math_drawn=False):
+    """(text node, line) for every piece of text the print font sets; with ``math_drawn``,
+    formulas are pictures drawn with a font of their own, so their text is not."""
+    unprinted = (*UNPRINTED, nodes.math, nodes.math_block) if math_drawn else UNPRINTED
+
     def printed(node):
         while node is not None:
-            if isinstance(node, UNPRINTED):
+            if isinstance(node, unprinted):
                 return False
             if isinstance(node, addnodes.only) and not tags.eval_condition(node["expr"]):
                 return False
@@ -304,10 +342,12 @@ def check_glyphs(app, env):
     covered, family = print_font_coverage()
     fix = (f"the print font {family} has no glyph for it, so it would print as an empty box "
            "or in another font")
+    # A math renderer other than MathJax (which no PDF runs) draws formulas as pictures.
+    math_drawn = getattr(app.builder, "math_renderer_name", None) not in (None, "mathjax")
     for docname in sorted(env.found_docs):
         seen = set()
         doctree = env.get_doctree(docname)
-        for text, line in _printed_texts(doctree, app.builder.tags):
+        for text, line in _printed_texts(doctree, app.builder.tags, math_drawn):
             for char in _undrawable(text.astext(), covered):
                 if char in seen:
                     continue
@@ -332,5 +372,9 @@ def setup(app):
     # After the refusals above, before the image collector warns in its own words.
     app.connect("doctree-read", report_missing_images, priority=450)
     app.connect("doctree-read", check_empty)
-    app.connect("env-check-consistency", check_glyphs)
+    app.add_post_transform(RemotePictures)
+    # On every handout build, also one that reads no chapter because the e-book's build
+    # just read them into the same doctrees (make's order): env-check-consistency would
+    # only run after a read.
+    app.connect("env-updated", check_glyphs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -18,8 +18,13 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from docutils import nodes
+from docutils.frontend import get_default_settings
+from docutils.parsers.rst import Parser
+from docutils.utils import new_document
 
 from conftest import ROOT, build_in_process, sphinx_build
+from patientpress import checks
 
 BOOK = ROOT / "tests" / "roots" / "test-book"
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -133,6 +138,10 @@ def undrawable_character(src):
     append(src / "chapters" / "02-second.md", "\nTake the pill \u2192 then rest.\n")
 
 
+def picture_on_the_web(src):
+    append(src / "chapters" / "02-second.md", "\n![A walking frame](https://example.org/frame.png)\n")
+
+
 CASES = [
     ("chapter-in-no-toctree", orphan, ["handout", "html"],
      r"chapters/03-orphan\.md: WARNING: document isn't included in any toctree, so no reader "
@@ -179,6 +188,9 @@ CASES = [
      r"chapters/03-empty\.md: WARNING: chapter chapters/03-empty is empty: write its text"),
     ("title-only-chapter", title_only_chapter, ["handout"],
      r"chapters/03-stub\.md: WARNING: chapter chapters/03-stub has only a title"),
+    ("picture-on-the-web", picture_on_the_web, ["epub", "handout"],
+     r"chapters/02-second\.md:\d+: WARNING: picture https://example\.org/frame\.png is on the "
+     r"web: the e-book and the PDFs show its address instead; save it into the book's folder"),
     ("character-the-font-cannot-draw", undrawable_character, ["handout"],
      r"chapters/02-second\.md:\d+: WARNING: character '\u2192' \(U\+2192 RIGHTWARDS ARROW\): "
      r"the print font Atkinson Hyperlegible has no glyph for it, so it would print as an empty "
@@ -248,6 +260,44 @@ def test_character_the_font_cannot_draw_in_conf_is_reported(tmp_path):
     built = build_in_process("handout", src, tmp_path / "_build", env=EPOCH)
     assert ("handout_subtitle in conf.py: character '\u2713' (U+2713 CHECK MARK)"
             in built.warnings), built.warnings
+
+
+def test_the_glyph_check_runs_when_the_e_book_read_the_chapters_first(tmp_path):
+    """make builds the e-book first into the same doctrees; the handout build that follows
+    reads no chapter again and must still report what its font cannot draw."""
+    src = broken_book(tmp_path, undrawable_character)
+    build_in_process("epub", src, tmp_path / "_build", env=EPOCH)
+    built = build_in_process("handout", src, tmp_path / "_build", env=EPOCH, freshenv=False)
+    assert "0 added, 0 changed" in built.status, built.status
+    assert "character '\u2192' (U+2192 RIGHTWARDS ARROW)" in built.warnings, built.warnings
+
+
+def test_the_glyph_check_skips_variation_selectors_and_formulas_drawn_as_pictures():
+    """'\u2611\ufe0f' is one undrawable character, not two; a formula's letters are the
+    math renderer's to draw when it draws pictures, and the print font's when it does not."""
+    doc = new_document("x", get_default_settings(Parser))
+    doc += nodes.paragraph("", "", nodes.Text("Ready \u2611\ufe0f "),
+                           nodes.math("", "\U0001d44b"))
+    covered = {ord(c) for c in "Ready "}
+
+    def undrawable(math_drawn):
+        return {c for text, _ in checks._printed_texts(doc, None, math_drawn)
+                for c in checks._undrawable(text.astext(), covered)}
+
+    assert undrawable(math_drawn=True) == {"\u2611"}
+    assert undrawable(math_drawn=False) == {"\u2611", "\U0001d44b"}
+
+
+def test_a_picture_on_the_web_is_its_address_in_the_e_book(tmp_path):
+    """Passed on purpose, the e-book links the picture and carries no copy of it."""
+    src = broken_book(tmp_path, picture_on_the_web)
+    built = build_in_process("epub", src, tmp_path / "_build", env=EPOCH,
+                             confoverrides={"suppress_warnings": ["patientpress.remote_image"]})
+    assert built.warnings == ""
+    page = (built.outdir / "chapters" / "02-second.xhtml").read_text(encoding="utf-8")
+    assert 'href="https://example.org/frame.png"' in page, page
+    assert "Picture online:" in page and 'src="https://' not in page, page
+    assert not list(built.outdir.rglob("frame.png"))
 
 
 def test_unknown_roles_and_directives_can_be_passed_on_purpose(tmp_path):
