@@ -34,6 +34,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
@@ -305,7 +306,35 @@ def _describe(char, fix):
     name = unicodedata.name(char, "unnamed character")
     hint = SUGGEST.get(char)
     return (f"{char!r} (U+{ord(char):04X} {name}): {fix}; "
-            + (f"write {hint} instead" if hint else "use another character or words"))
+            + (f"write {hint} instead" if hint else "use another character or words")
+            + ", or give the PDF's words for it in conf.py: "
+            + f"handout_characters = {{{char!r}: ...}}")
+
+
+def print_characters(config):
+    """conf.py's ``handout_characters`` as a str.translate table; variation selectors go."""
+    table = {k.strip("".join(map(chr, SELECTORS[0]))): v
+             for k, v in (config.handout_characters or {}).items()}
+    if not table:
+        return {}
+    if any(len(k) != 1 for k in table) or not all(isinstance(v, str) for v in table.values()):
+        raise ConfigError("handout_characters maps one character to the words the PDF "
+                          "prints for it, for example {'\u2705': 'yes'}; got "
+                          f"{config.handout_characters!r}")
+    return {**dict.fromkeys(SELECTORS[0]), **str.maketrans(table)}
+
+
+class PrintCharacters(SphinxPostTransform):
+    """The PDF prints conf.py's words for characters its font cannot draw (an emoji in a
+    table); the website and the e-book keep the characters."""
+    default_priority = 800  # after references are resolved: their texts too
+    builders = ("handout", "clinic-editions")
+
+    def run(self, **kwargs):
+        table = print_characters(self.config)
+        for text in list(self.document.findall(nodes.Text)) if table else ():
+            if (new := str(text).translate(table)) != str(text):
+                text.parent.replace(text, nodes.Text(new))
 
 
 def _printed_texts(doctree, tags, math_drawn=False):
@@ -340,6 +369,7 @@ def check_glyphs(app, env):
     if app.builder.name != "handout":
         return
     covered, family = print_font_coverage()
+    covered = covered | set(print_characters(app.config))
     fix = (f"the print font {family} has no glyph for it, so it would print as an empty box "
            "or in another font")
     # A math renderer other than MathJax (which no PDF runs) draws formulas as pictures.
@@ -355,8 +385,11 @@ def check_glyphs(app, env):
                 logger.warning("character %s", _describe(char, fix),
                                location=(docname, line), type="patientpress", subtype="glyph")
     cfg = app.config
-    for name in ("project", "author", "handout_subtitle", "handout_review_date"):
-        for char in _undrawable(str(getattr(cfg, name, "") or ""), covered):
+    for name in ("project", "author", "handout_subtitle", "handout_review_date",
+                 "handout_characters"):
+        value = getattr(cfg, name, "") or ""
+        value = " ".join(value.values()) if isinstance(value, dict) else str(value)
+        for char in _undrawable(value, covered):
             logger.warning("%s in conf.py: character %s", name, _describe(char, fix),
                            type="patientpress", subtype="glyph")
 
@@ -365,6 +398,8 @@ def setup(app):
     # Now, before MyST's builder-inited handler logs its settings.
     install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))
+    app.add_config_value("handout_characters", {}, "env", types=(dict,))
+    app.connect("config-inited", lambda app, config: print_characters(config))
     app.connect("env-before-read-docs", apply_docutils_settings)
     app.connect("env-before-read-docs", refuse_undecodable)
     # Before Sphinx's image collector (priority 500) copies a refused image.
@@ -373,6 +408,7 @@ def setup(app):
     app.connect("doctree-read", report_missing_images, priority=450)
     app.connect("doctree-read", check_empty)
     app.add_post_transform(RemotePictures)
+    app.add_post_transform(PrintCharacters)
     # On every handout build, also one that reads no chapter because the e-book's build
     # just read them into the same doctrees (make's order): env-check-consistency would
     # only run after a read.

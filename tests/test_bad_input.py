@@ -22,7 +22,9 @@ from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
+from sphinx.errors import ConfigError
 
+import pdfread
 from conftest import ROOT, build_in_process, sphinx_build
 from patientpress import checks
 
@@ -298,6 +300,23 @@ def test_a_picture_on_the_web_is_its_address_in_the_e_book(tmp_path):
     assert 'href="https://example.org/frame.png"' in page, page
     assert "Picture online:" in page and 'src="https://' not in page, page
     assert not list(built.outdir.rglob("frame.png"))
+
+
+def test_the_pdf_prints_conf_words_for_characters_its_font_cannot_draw(tmp_path):
+    """A table of emoji marks (a real book's) prints the words conf.py gives for them,
+    with no glyph warning; the e-book and the website keep the marks."""
+    src = copy_book(tmp_path / "src")
+    append(src / "chapters" / "02-second.md", "\n| Feature | Ready |\n| --- | --- |\n"
+           "| Walking | \u2705 |\n| Running | \u2611\ufe0f |\n")
+    append(src / "conf.py", "handout_characters = {'\u2705': 'yes', '\u2611\ufe0f': 'soon'}\n")
+    built = build_in_process("handout", src, tmp_path / "_build", env=EPOCH)
+    assert built.warnings == ""
+    printed = " ".join(pdfread.text(next(built.outdir.glob("*.pdf"))).split())
+    assert "Walking yes" in printed and "Running soon" in printed, printed
+    assert "\u2705" not in printed and "\ufe0f" not in printed
+    append(src / "conf.py", "handout_characters = {'ok': 'yes'}\n")
+    with pytest.raises(ConfigError, match="handout_characters maps one character"):
+        build_in_process("handout", src, tmp_path / "_build2", env=EPOCH)
 
 
 def test_unknown_roles_and_directives_can_be_passed_on_purpose(tmp_path):
