@@ -103,3 +103,38 @@ handout_back_notice = (
     "Stem cell treatments for nerve damage are still being tested. The safe way to try "
     "one is a regulated clinical trial. Ask your doctor to help you check any trial or "
     "clinic.")
+
+# -- Book checks (tests/, patientpress.bookchecks) ----------------------------
+
+# The pages whose text the tests judge: the chapters and the questions checklist, each one
+# also a handout of its own; the front page, glossary and sources are not running prose.
+bookcheck_pages = ["chapters/*", "questions"]
+# The clinic handout's targets (content standards §0), which every chapter is also a handout
+# of: grade 6 by Flesch-Kincaid, 8 by SMOG, no sentence over 20 words.
+bookcheck_readability = {
+    "max_fkgl": 6.0,
+    "min_fre": 70.0,
+    "max_smog": 8.0,
+    "max_smog_book": 8.0,
+    "max_mean_sentence": 12.0,
+    "max_sentence_words": 20,
+}
+# The 67 factual claims of the source article (content standards §7), each mapped to a
+# passage of 6 to 15 words in its chapter, and the PEMAT-P notes: the standards ask 80% for
+# both scores, above AHRQ's 70%.
+bookcheck_claims = {"file": "tests/coverage.yaml", "count": 67, "min_passage_words": 6,
+                    "max_passage_words": 15, "min_pemat": 80.0}
+# The glossary explains the hard words a reader meets: 15 terms or more, each linked from a
+# chapter.
+bookcheck_glossary = {"min_terms": 15}
+# The opening page says who wrote the book, when it was reviewed, and that it is not advice,
+# in a box a reader cannot miss; it points to the sources.
+bookcheck_front_matter = [
+    "Written by the Patient Press writers",
+    f"Last reviewed: {review_date}",
+    "Next review due: November 2027",
+    "It is not medical advice",
+    "It is not a substitute for your own doctor",
+    ["div.admonition.important", "It is not medical advice"],
+    ['a.reference.internal[href="sources.html"]', "sources page"],
+]

@@ -17,7 +17,8 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import builder, checks, editions, epub, files, freshness, myst, notice, web, words
+    from . import (bookchecks, builder, checks, editions, epub, files, freshness, myst, notice,
+                   web, words)
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -32,6 +33,7 @@ def setup(app):
     freshness.setup(app)
     notice.setup(app)
     words.setup(app)
+    bookchecks.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -18,6 +18,8 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
+from patientpress import bookchecks
+
 pytest_plugins = ["sphinx.testing.fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,6 +121,22 @@ def built_html(tmp_path_factory, built_epub, built_handout):
     """The whole book built as the website, with its downloads; returns the output folder."""
     return _book(tmp_path_factory, "html", "-D", f"web_handout_dir={built_handout}",
                  "-D", f"web_epub_dir={built_epub}")
+
+
+@pytest.fixture(scope="session")
+def built_book(built_html):
+    """The whole book's website with the book-check settings its build recorded."""
+    return bookchecks.BuiltBook(built_html, built_html.parent / ".doctrees-html")
+
+
+def judge(check, book, **kwargs):
+    """Run a book check (patientpress.bookchecks): skipped when the book does not ask for
+    it, failed with every problem it finds."""
+    try:
+        problems = check(book, **kwargs)
+    except bookchecks.NotApplicable as why:
+        pytest.skip(str(why))
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture(scope="session")
