@@ -27,7 +27,11 @@ AUTHOR = "Ana Ødegaard"
 PROJECT_FILES = {"conf.py", "docs/index.md", "docs/chapters/01-getting-started.md", "Makefile",
                  "requirements.in", "requirements.txt", ".readthedocs.yaml", "README.md",
                  ".ci/run", ".gitignore", "pytest.ini", "tests/conftest.py",
-                 "tests/test_book.py", "vendor/patientpress-0.1.0-py3-none-any.whl"}
+                 "tests/test_book.py", "tests/test_content.py",
+                 "vendor/patientpress-0.1.0-py3-none-any.whl"}
+# The new book's own tests: three on the formats; four on its content, of which it asks for
+# one (the front matter) until its conf.py sets readability targets, a claims file or a glossary.
+OWN_TESTS_PASS = "4 passed, 3 skipped"
 
 
 def run_new(*args, cwd=None):
@@ -51,10 +55,12 @@ def book(tmp_path_factory):
 @pytest.fixture(scope="module")
 def builds(book, tmp_path_factory):
     """The new book built strictly with this environment's Sphinx, as its Makefile builds it:
-    the e-book and the PDFs first, then the website that copies them in."""
+    the e-book and the PDFs first, then the website that copies them in, all with one doctree
+    folder."""
     out = tmp_path_factory.mktemp("new-build")
     for folder, builder in (("epub", "epub"), ("handout", "handout"), ("html", "html")):
-        proc = sphinx_build(builder, out / folder, srcdir=book / "docs", confdir=book)
+        proc = sphinx_build(builder, out / folder, "-d", str(out / "doctrees"),
+                            srcdir=book / "docs", confdir=book)
         assert proc.returncode == 0, f"{builder}:\n{proc.stdout}\n{proc.stderr}"
     return out
 
@@ -121,7 +127,23 @@ def test_the_new_books_own_tests_pass_on_these_builds(book, builds):
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=book, env=env,
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "3 passed" in proc.stdout
+    assert OWN_TESTS_PASS in proc.stdout
+
+
+def test_the_new_books_own_content_tests_judge_its_pages(book, builds, tmp_path):
+    """An opening page that no longer says who wrote the book fails the book's own front-matter
+    test, which reads what to look for from the book's build (its conf.py's author)."""
+    copy = shutil.copytree(builds, tmp_path / "build")
+    index = copy / "html" / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace(AUTHOR, "Somebody Else"),
+                     encoding="utf-8")
+    env = {**os.environ, "BOOK_BUILDDIR": str(copy)}
+    env.pop("PYTHONPATH", None)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "tests/test_content.py"],
+                          cwd=book, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert f"the opening page does not say {AUTHOR!r}" in proc.stdout, proc.stdout
+    assert "1 failed, 3 skipped" in proc.stdout
 
 
 def test_the_new_books_own_tests_fail_on_a_wrong_title(book, builds, tmp_path):
@@ -262,7 +284,7 @@ def test_a_fresh_clone_passes_its_own_make_test(tmp_path):
     proc = subprocess.run(["make", "test"], cwd=clone, env=env, capture_output=True,
                           text=True, timeout=1200)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "3 passed" in proc.stdout
+    assert OWN_TESTS_PASS in proc.stdout
     where = subprocess.run([str(clone / ".venv/bin/python"), "-c",
                             "import patientpress; print(patientpress.__file__)"],
                            capture_output=True, text=True, env=env, cwd=clone,

