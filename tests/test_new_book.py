@@ -119,6 +119,9 @@ def test_the_pdf_has_the_title_on_page_one(builds):
     assert words(TITLE) in words(PdfReader(pdf).pages[0].extract_text())
     assert words(TITLE) in words(pdfread.text(pdf, 1, 1))
     assert AUTHOR in pdfread.text(pdf, 1, 1)
+    # A book, not a patient handout: no clinic box to fill in, no "Patient information".
+    assert "Patient information" not in pdfread.text(pdf, 1, 1)
+    assert "Given to you by" not in pdfread.text(pdf)
 
 
 def test_the_new_books_own_tests_pass_on_these_builds(book, builds):

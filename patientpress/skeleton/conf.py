@@ -73,6 +73,9 @@ epub_exclude_files = ["search.html"]
 
 # One dot in the name: Read the Docs renames the download by splitting on dots.
 handout_basename = "handout"
+# The print theme's words for any book: no clinic box on the cover, no medical caution.
+# "patient" gives a patient handout's words; handout_words changes any phrase by name.
+handout_preset = "book"
 
 # -- Book checks (tests/test_content.py) -------------------------------------
 
