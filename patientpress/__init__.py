@@ -19,6 +19,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 def setup(app):
     from . import (bookchecks, builder, checks, editions, epub, files, freshness, myst, notice,
                    web, words)
+    from . import design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -34,6 +35,8 @@ def setup(app):
     notice.setup(app)
     words.setup(app)
     bookchecks.setup(app)
+    mathsvg.setup(app)
+    design.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

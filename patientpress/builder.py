@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import citations, fonts, numbers, paper, pool, qr, render, singlefile, words
+from . import citations, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
 from .files import slugify
 
 logger = logging.getLogger(__name__)
@@ -80,6 +80,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
     # A scaled figure is not wrapped in a link to its own file: on paper that link is
     # noise, and in the PDF it would point at a path on the build machine.
     html_scaled_image_link = False
+    math_renderer_name = mathsvg.NAME   # formulas as SVG: WeasyPrint runs no MathJax
 
     # -- theme ---------------------------------------------------------------
 

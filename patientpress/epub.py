@@ -29,6 +29,7 @@ from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pant
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
+from . import mathsvg
 from .files import ZIP_EPOCH_MIN, atomic_write
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
@@ -138,6 +139,8 @@ class AccessibleEpubBuilder(Epub3Builder):
     # Sphinx renders content.opf (and the other package files) from the builder's
     # template_dir, not from the theme: ours is Sphinx's epub3 folder with our content.opf.
     template_dir = TEMPLATE_DIR
+    # Formulas as SVG pictures: a reading app may run no MathJax (Sphinx's default).
+    math_renderer_name = mathsvg.NAME
 
     @property
     def html_tag(self):
