@@ -14,12 +14,17 @@
   (or ``"myst.directive_unknown"``) passes it on purpose, whether the chapter is Markdown
   or reStructuredText. Sphinx's own "unknown role name: cite:ps", which names no file and
   has no type, is dropped when MyST's or docutils' message follows it.
+- A ``.bib`` file is found where the author put it: sphinxcontrib-bibtex reads
+  ``bibtex_bibfiles`` beside conf.py, so a book whose conf.py sits outside its sources (a
+  new book's layout) that names ``references.bib`` as its Jupyter Book ``_config.yml`` did
+  would get one warning per citation; the build stops at once saying what to write.
 
 MyST's Sphinx parser is replaced by a subclass (``override=True``) that differs only in
 the renderer it gives the Markdown parser and the comment rules it adds.
 """
 
 import logging as std_logging
+import os
 import re
 import weakref
 
@@ -29,6 +34,7 @@ from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -245,6 +251,18 @@ class _UnknownMarkup(std_logging.Filter):
 _UNKNOWN = _UnknownMarkup()
 
 
+def check_bibfiles(app, config):
+    """A bibtex_bibfiles entry that is missing beside conf.py but in the sources is named
+    with the path to write (see the module's docstring)."""
+    for name in getattr(config, "bibtex_bibfiles", None) or ():
+        beside, inside = os.path.join(app.confdir, name), os.path.join(app.srcdir, name)
+        if not os.path.exists(beside) and os.path.exists(inside):
+            raise ConfigError(
+                f"bibtex_bibfiles: {name} is read from beside conf.py, where there is no such "
+                f"file; it is in the book's sources: write "
+                f"{os.path.relpath(inside, app.confdir)!r} in bibtex_bibfiles")
+
+
 def setup(app):
     app.setup_extension("myst_parser")   # first, so its parser is the one replaced
     app.add_source_parser(Parser, override=True)
@@ -252,6 +270,7 @@ def setup(app):
                 "man": (_writes("\n.br\n"), None), "texinfo": (_writes("@*\n"), None),
                 "text": (_visit_text, None)}
     app.add_node(hard_break, **handlers)
+    app.connect("config-inited", check_bibfiles)
     _UNKNOWN.app = weakref.ref(app)
     for name in ("sphinx.myst_parser.warnings_", "sphinx.sphinx.util.docutils"):
         std_logging.getLogger(name).addFilter(_UNKNOWN)   # once: addFilter ignores repeats

@@ -17,7 +17,7 @@ from lxml import etree
 
 import epubread
 import pdfread
-from conftest import build_in_process
+from conftest import build_in_process, sphinx_build
 
 FORMATS = ["handout", "epub", "html"]
 CHAPTERS = ["chapters/01-walking", "chapters/02-feet"]
@@ -180,3 +180,21 @@ def test_the_ebook_passes_epubcheck_with_no_message(built):
     with zipfile.ZipFile(epub) as z:
         page = etree.fromstring(z.read("references.xhtml"))
     assert not page.xpath('//*[contains(@role, "doc-biblioentry")]')
+
+
+def test_a_bib_file_in_the_sources_is_named_when_conf_py_sits_outside_them(tmp_path, rootdir):
+    """A new book's layout: conf.py at the top, the chapters and refs.bib in docs/.
+    sphinxcontrib-bibtex reads bibtex_bibfiles beside conf.py, so "refs.bib" (as a Jupyter
+    Book's _config.yml writes it) would be one warning per citation; the build stops at
+    once with what to write instead, and builds with it."""
+    src = shutil.copytree(rootdir / "test-citations", tmp_path / "book" / "docs")
+    conf = (src / "conf.py").rename(tmp_path / "book" / "conf.py")
+    proc = sphinx_build("epub", tmp_path / "out" / "epub", srcdir=src, confdir=conf.parent)
+    assert proc.returncode != 0
+    assert ("bibtex_bibfiles: refs.bib is read from beside conf.py, where there is no such "
+            "file; it is in the book's sources: write 'docs/refs.bib' in bibtex_bibfiles"
+            in proc.stderr), proc.stderr
+    assert "could not find bibtex key" not in proc.stderr
+    conf.write_text(conf.read_text().replace('["refs.bib"]', '["docs/refs.bib"]'))
+    proc = sphinx_build("epub", tmp_path / "out" / "epub", srcdir=src, confdir=conf.parent)
+    assert proc.returncode == 0, proc.stderr
