@@ -3,6 +3,7 @@ formats, passes its own tests, and needs nothing from this repository."""
 
 import ast
 import importlib.metadata
+import json
 import os
 import re
 import runpy
@@ -161,6 +162,15 @@ def test_the_new_books_own_tests_fail_on_a_wrong_title(book, builds, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
     assert "3 failed" in proc.stdout, proc.stdout
+
+
+def test_the_ebook_is_named_after_the_title_the_author_writes_in_conf(book, tmp_path):
+    """The author edits the title in conf.py, as its comment says, and nothing else: the
+    e-book's file name follows (it was fixed to the title given to new)."""
+    conf = tmp_path / "conf.py"
+    conf.write_text((book / "conf.py").read_text(encoding="utf-8").replace(
+        f"project = {json.dumps(TITLE)}", 'project = "Støtte for føttene"'), encoding="utf-8")
+    assert runpy.run_path(str(conf))["epub_basename"] == "stotte-for-fottene"
 
 
 def test_the_read_the_docs_file_is_valid(book):

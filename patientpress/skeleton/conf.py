@@ -6,6 +6,8 @@ Sources live in ``docs/``; this file sits at the project root, so every build ru
 
 import os
 
+from patientpress.files import slugify
+
 # -- Project information -----------------------------------------------------
 
 # Edit these two: they go on the website, the e-book's metadata and the PDF's cover.
@@ -59,7 +61,8 @@ html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
 
 epub_theme = "epub"  # sphinx_book_theme's pages fail EPUBCheck
 epub_css_files = []  # not the website's stylesheets
-epub_basename = "__SLUG__"
+# The e-book's file name follows the title.
+epub_basename = slugify(project) or "book"
 # uid and identifier must agree (EPUBCheck NCX-001); the uid is an XML id, so no colons.
 epub_uid = "__UID__"
 epub_identifier = epub_uid
