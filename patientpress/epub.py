@@ -163,7 +163,8 @@ class AccessibleEpubBuilder(Epub3Builder):
             "a11y_access_modes": [escape(mode) for mode in cfg.epub_a11y_access_modes],
             "a11y_access_modes_sufficient": [
                 escape(modes) for modes in cfg.epub_a11y_access_modes_sufficient],
-            "a11y_features": [escape(feature) for feature in cfg.epub_a11y_features],
+            "a11y_features": [escape(feature) for feature in
+                              mathsvg.a11y_features(self, cfg.epub_a11y_features)],
             "a11y_hazards": [escape(hazard) for hazard in cfg.epub_a11y_hazards],
             "a11y_summary": escape(cfg.epub_a11y_summary),
             "a11y_conforms_to": escape(CONFORMS_TO),

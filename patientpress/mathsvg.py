@@ -157,6 +157,18 @@ def check_formulas(app, doctree):
                            type="patientpress", subtype="math")
 
 
+def _folder(builder):
+    return Path(builder.outdir, builder.imagedir, "math")
+
+
+def a11y_features(builder, features):
+    """The e-book's accessibility features, with ``describedMath`` when it has formulas:
+    each one's picture carries its LaTeX as alternative text."""
+    if any(_folder(builder).glob("*.svg")) and "describedMath" not in features:
+        return [*features, "describedMath"]
+    return list(features)
+
+
 def _picture(self, node, display):
     """The ``<img>`` of ``node``'s formula (its file written once), or None for bad LaTeX
     (already reported by :func:`check_formulas`)."""
@@ -164,7 +176,7 @@ def _picture(self, node, display):
         drawing = draw(node.astext(), display)
     except MathError:
         return None
-    folder = Path(self.builder.outdir, self.builder.imagedir, "math")
+    folder = _folder(self.builder)
     path = folder / drawing.name
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)

@@ -141,6 +141,12 @@ def _resolve(path):
     return "/".join(parts)
 
 
+def test_ebook_metadata_says_its_formulas_are_described(built):
+    features = [m.text for m in epubread.package(_epub(built)).iterfind(
+        ".//opf:meta[@property='schema:accessibilityFeature']", epubread.NS)]
+    assert "describedMath" in features and "alternativeText" in features
+
+
 def test_ebook_runs_no_script(built):
     for name, doc in epubread.documents(_epub(built)).items():
         assert not doc.xpath("//*[local-name()='script']"), name
@@ -195,27 +201,37 @@ def test_pdf_formulas_are_pictures_with_their_latex_as_alternative_text(built):
     assert "\\(" not in text and "\\frac" not in text and "\\sum" not in text
 
 
-def test_pdf_equation_numbers_print_beside_their_formulas_and_links_to_them_are_live(built):
-    pdf = _book_pdf(built)
-    pages = pdfread.page_texts(pdf)
+def _equation_pages(pdf):
+    """{equation id: the page its links land on} of a PDF, each checked to be one page."""
     links = _pdf_links(pdf)
+    landing = {}
+    for id_ in EQUATIONS:
+        lands = {to for _, dest, to in links if dest == "chapters-01-doses--" + id_}
+        assert len(lands) == 1 and None not in lands, links
+        landing[id_] = lands.pop()
+    return landing
+
+
+@pytest.mark.parametrize("name", ["dose-book.pdf", "chapters/01-doses.pdf"])
+def test_pdf_equation_numbers_print_beside_their_formulas_and_links_to_them_are_live(
+        built, name):
+    pdf = built["handout"].outdir / name
+    pages = pdfread.page_texts(pdf)
     width = pdfread.info(pdf)["mediabox"][2]
     runs = _runs(pdf)
-    landing = {}
-    for id_, number in EQUATIONS.items():
-        name = "chapters-01-doses--" + id_
-        lands = {to for _, dest, to in links if dest == name}
-        assert len(lands) == 1 and None not in lands, links
-        page = landing[id_] = lands.pop()
+    for id_, page in _equation_pages(pdf).items():
         assert "Working out a dose" in pages[page - 1]
         # The number is set at the right of the text block, on the formula's line.
-        xs = [x for p, text, x, _ in runs if p == page and text == number]
-        assert xs and max(xs) > width / 2, (number, xs)
-    # The second chapter's {eq} is a live link to the first chapter's equation too.
-    choices = next(i for i, text in enumerate(pages, 1) if "Choosing together" in text
-                   and "Contents" not in text)
-    total = landing["equation-daily-total"]
-    assert (choices, "chapters-01-doses--equation-daily-total", total) in links
+        xs = [x for p, text, x, _ in runs if p == page and text == EQUATIONS[id_]]
+        assert xs and max(xs) > width / 2, (id_, xs)
+
+
+def test_pdf_eq_link_from_another_chapter_is_live(built):
+    pdf = _book_pdf(built)
+    total = _equation_pages(pdf)["equation-daily-total"]
+    choices = next(i for i, text in enumerate(pdfread.page_texts(pdf), 1)
+                   if "Choosing together" in text and "Contents" not in text)
+    assert (choices, "chapters-01-doses--equation-daily-total", total) in _pdf_links(pdf)
     assert f"The (1), page {total} formula" in _text(pdf)
 
 
