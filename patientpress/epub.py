@@ -225,8 +225,16 @@ class AccessibleEpubBuilder(Epub3Builder):
         atomic_write(self.outdir / outname, write)
 
 
+def _navigation_lists_hidden_toctrees(app, config):
+    """A hidden toctree still lists chapters (a Jupyter Book's ``_toc.yml`` makes only
+    hidden ones, which the website's sidebar shows): the e-book's navigation lists them too."""
+    if config.epub_tocscope == "default":
+        config.epub_tocscope = "includehidden"
+
+
 def setup(app):
     app.setup_extension("sphinx.builders.epub3")
+    app.connect("config-inited", _navigation_lists_hidden_toctrees)
     app.add_builder(AccessibleEpubBuilder, override=True)
     app.add_config_value("epub_a11y_access_modes", ["textual", "visual"], "epub")
     app.add_config_value("epub_a11y_access_modes_sufficient", ["textual"], "epub")

@@ -181,14 +181,17 @@ def lift_chapters(tree):
         starts = [s for s in child.findall(addnodes.start_of_file)
                   if s is not child and not any(isinstance(a, addnodes.start_of_file)
                                                 for a in _ancestors(s, child))]
-        at = root.index(child) + 1
+        after = child
         for start in starts:
             holder = start.parent
             holder.remove(start)
+            # Placed after the one before it, not at a counted index: removing an emptied
+            # toctree wrapper would shift the count (two toctrees, as a _toc.yml's parts
+            # make, then came out of reading order).
+            root.insert(root.index(after) + 1, start)
+            after = start
             if isinstance(holder, nodes.compound) and not holder.children:
                 holder.parent.remove(holder)
-            root.insert(at, start)
-            at += 1
 
 
 def _ancestors(node, stop):
