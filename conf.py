@@ -103,6 +103,9 @@ handout_back_notice = (
     "Stem cell treatments for nerve damage are still being tested. The safe way to try "
     "one is a regulated clinical trial. Ask your doctor to help you check any trial or "
     "clinic.")
+# A handout per chapter; the back matter is not a chapter (the questions checklist travels
+# with the chapter that points to it).
+handout_chapter_exclude = ["questions", "glossary", "sources"]
 
 # -- Book checks (tests/, patientpress.bookchecks) ----------------------------
 

@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import citations, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
+from . import chapters, citations, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
 from .files import slugify
 
 logger = logging.getLogger(__name__)
@@ -100,14 +100,17 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     # -- assembly ------------------------------------------------------------
 
-    def _assemble(self, docnames_root, tree):
-        """Inline, resolve, then make ids unique and links live; return the tree."""
+    def _assemble(self, docnames_root, tree, outside=()):
+        """Inline (all but the documents ``outside``), resolve, then make ids unique and
+        links live; return the tree."""
         known = set(self.env.all_docs)
-        tree = inline_all_toctrees(self, set(), docnames_root, tree, str, [docnames_root])
+        tree = inline_all_toctrees(self, set(), docnames_root, tree, str,
+                                   [docnames_root, *outside])
         tree["docname"] = docnames_root
         self._numbers.restore(self.env)   # {numref} shows the website's numbers
         self._bibliographies.refresh(self.env)
         self.env.resolve_references(tree, docnames_root, self)
+        chapters.add_checklist(self, tree)
         citations.add_cited_works(self, tree, docnames_root, self._bibliographies)
         mapping = singlefile.prefix_ids(tree, docnames_root)
         self._print_numbers = self._numbers.for_print(
@@ -115,7 +118,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         in_file = {d for d, _ in mapping} | {docnames_root}
         in_file |= {n["docname"] for n in tree.findall(addnodes.start_of_file)}
         broken = singlefile.fix_references(tree, docnames_root, mapping, known, in_file,
-                                           self.online_url)
+                                           self.online_url, self._guide.where)
         for docname, uri in broken:
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
@@ -213,7 +216,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         """Where the back page sends the reader: the questions checklist, as a page of this
         document when it holds it, else as its online address."""
         links = {}
-        targets = getattr(self, "_targets", {}) if product["kind"] == "book" else {}
+        targets = product.get("targets") or (
+            getattr(self, "_targets", {}) if product["kind"] == "book" else {})
         for key, doc in (("questions", self.config.handout_questions_doc),):
             if not doc or doc not in self.env.all_docs:
                 continue
@@ -227,8 +231,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
     # -- output --------------------------------------------------------------
 
     def chapter_docnames(self):
-        prefix = self.config.handout_chapter_prefix
-        return sorted(d for d in self.env.found_docs if d.startswith(prefix))
+        """The documents with a handout of their own, in reading order (chapters.py)."""
+        return self._guide.chapters
 
     def wants(self, product):
         """Whether this build makes ``product`` ("book", "large-print", "chapters", ...)."""
@@ -245,7 +249,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
         if pagename != cfg.root_doc:
             return [PrintDoc(self.get_output_path(pagename),
-                             out / "chapters" / f"{Path(pagename).name}.pdf", sheets("book"))]
+                             out / chapters.pdf_name(pagename), sheets("book"))]
         base = cfg.handout_basename
         docs = [PrintDoc(out / "index.html", out / f"{base}.pdf" if self.wants("book") else None,
                          sheets("book"))]
@@ -271,10 +275,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         self._print_docs = []
         self._numbers = numbers.Numbers(self.env)
         self._bibliographies = citations.Bibliographies(self.env)
+        self._guide = chapters.Guide(self.env, self.config, self.wants("chapters"))
         try:
             super().write_documents(_docnames)
-            if self.wants("chapters"):
-                self._write_chapters()
+            self._write_chapters()
         finally:
             self._numbers.restore(self.env)
             self._bibliographies.refresh(self.env)
@@ -286,11 +290,13 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             start = addnodes.start_of_file(docname=docname)
             start.extend(tree.children)
             wrapper.append(start)
-            wrapper = self._assemble(docname, wrapper)
+            held = set(self._guide.held_by(docname))   # never the rest of the book
+            wrapper = self._assemble(docname, wrapper, [d for d in self.env.all_docs
+                                                        if d not in held])
             self.env.toc_secnumbers, self.env.toc_fignumbers = (
                 {docname: table} for table in self._print_numbers)
-            self._chapter_entries(wrapper)
-            self._product = {"kind": "chapter", "docname": docname,
+            targets = {d: i for d, i, _ in self._chapter_entries(wrapper)}
+            self._product = {"kind": "chapter", "docname": docname, "targets": targets,
                              "title": (_section_title(next(iter(wrapper.findall(nodes.section)), None))
                                        or docname),
                              "page": docname + ".html"}
@@ -396,7 +402,7 @@ def setup(app):
     app.add_config_value("handout_online_url", _default_online_url, "env", types=(str,))
     app.add_config_value("handout_products", ["book", "chapters", "large-print"], "env",
                          types=(list, tuple))
-    app.add_config_value("handout_chapter_prefix", "chapters/", "env", types=(str,))
+    chapters.setup(app)
     app.add_config_value("handout_timeout", pool.DEFAULT_TIMEOUT, "env", types=(int, float))
     # Worker processes that render the PDFs side by side, each PDF within handout_timeout:
     # 0 is one per core; -1 renders in the main process with no time limit (profiling).

@@ -16,7 +16,7 @@ import dataclasses
 import unicodedata
 from pathlib import Path
 
-from . import booklet, fonts, paper, pool, qr, render
+from . import booklet, chapters, fonts, paper, pool, qr, render
 from .builder import HandoutBuilder, PrintDoc
 
 @dataclasses.dataclass
@@ -152,7 +152,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
         """(kind, print document, PDF) of ``edition`` for page ``pagename``."""
         slug, products = edition.clinic.slug, edition.products
         if pagename != self.config.root_doc:
-            name = Path(pagename).name
+            name = Path(chapters.pdf_name(pagename)).stem
             if "chapters" in products:
                 yield "book", f"{pagename}.html", f"chapters/{slug}-{name}.pdf"
             return

@@ -60,12 +60,11 @@ def first_section_ids(tree, root_doc):
     return found
 
 
-def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url=""):
+def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", where=None):
     """Point every internal reference at a prefixed id; return the references left broken.
 
     A reference to a document that is not in this print document (a chapter handout
-    linking to another chapter) points at the online edition when its address is known,
-    and otherwise prints as plain text.
+    linking to another chapter) is never left dangling (:func:`_point_elsewhere`).
     """
     broken = []
     doc_ids = first_section_ids(tree, root_doc)
@@ -87,11 +86,7 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url=""):
         else:
             todoc, anchor = docname, parts[-1]
         if todoc not in in_file:
-            if online_url:
-                node["refuri"] = f"{online_url.rstrip('/')}/{todoc}.html" + (
-                    f"#{anchor}" if anchor else "")
-            else:
-                node.replace_self(nodes.inline("", "", *node.children))
+            _point_elsewhere(node, todoc, anchor, online_url, where)
             return
         new = doc_ids.get(todoc) if not anchor else mapping.get((todoc, anchor))
         if new is None:
@@ -101,6 +96,29 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url=""):
 
     _walk(tree, root_doc, visit)
     return broken
+
+
+def _point_elsewhere(node, todoc, anchor, online_url, where):
+    """A link to ``todoc`` outside this print document: to its online address when there is
+    one (else plain text), followed by where it is in the full guide, in brackets:
+    ``where(todoc, anchor, link text, online)`` gives those words ("" for none), ending in
+    words that lead to the address when ``online``; the address follows as real text."""
+    url = (f"{online_url.rstrip('/')}/{todoc}.html" + (f"#{anchor}" if anchor else "")
+           if online_url else "")
+    # A glossary word stays a word: where the glossary is would only clutter the sentence.
+    place = where(todoc, anchor, node.astext(), bool(url)) if where and not _is_term(node) else ""
+    if url:
+        node["refuri"] = url
+    else:
+        text = nodes.inline("", "", *node.children)
+        node.replace_self(text)
+        node = text
+    if place:
+        node["classes"].append("elsewhere")   # mark_external_links: its address is said here
+        note = [nodes.Text(f" ({place}" + (" " if url else ")"))]
+        if url:
+            note += [_url_node(url), nodes.Text(")")]
+        node.parent.insert(node.parent.index(node) + 1, note)
 
 
 # -- what the print document shows --------------------------------------------------
@@ -157,7 +175,8 @@ def mark_external_links(tree):
     address follows in brackets, as real text (copying it gives the address)."""
     for ref in list(tree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
-        if not uri.startswith(("http://", "https://", "mailto:")) or _is_term(ref):
+        if (not uri.startswith(("http://", "https://", "mailto:")) or _is_term(ref)
+                or "elsewhere" in ref["classes"]):
             continue  # a glossary word: its address would only clutter the sentence
         shown = uri.removeprefix("mailto:")
         text = ref.astext().strip()

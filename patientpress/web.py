@@ -11,6 +11,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
+from . import chapters
+
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_DIR = "_downloads"
@@ -18,14 +20,15 @@ DOWNLOAD_DIR = "_downloads"
 
 def _downloads(app, docname):
     """(path, label) of each download offered on ``docname``: the PDFs that
-    ``handout_products`` makes, then the e-book."""
+    ``handout_products`` makes (a page in a chapter handout, that handout), then the e-book."""
     cfg = app.config
     base = cfg.handout_basename
     products = cfg.handout_products
     items = []
-    if "chapters" in products and docname.startswith(cfg.handout_chapter_prefix):
-        name = Path(docname).name
-        items.append((f"chapters/{name}.pdf", "Printable handout of this chapter only (PDF)"))
+    chapter = chapters.Guide(app.env, cfg, "chapters" in products).handout_of(docname)
+    if chapter:
+        items.append((chapters.pdf_name(chapter), "Printable handout of this chapter only (PDF)"
+                      if chapter == docname else "Printable handout of this page's chapter (PDF)"))
     if "book" in products:
         items.append((f"{base}.pdf", "Printable handout, whole guide (PDF)"))
     if "large-print" in products:

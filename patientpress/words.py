@@ -36,13 +36,17 @@ PATIENT = {
     "feedback": "Questions or comments about this guide?",
     "learn_more": "Where to learn more:",
     "online": "this guide online, with any updates and its sources, at",
+    # A link out of a chapter handout: "(in the full guide: “Chapter”, online at …)".
+    "in_full_guide": "in the full guide",
+    "online_at": "online at",
 }
 PRESETS = {
     "patient": PATIENT,
     "book": {**PATIENT, "kicker": "", "chapter_kicker": "From the book",
              "clinic_box": False, "back_title": "About this book",
              "take_questions": "", "feedback": "Questions or comments?",
-             "online": "this book online, with any updates, at"},
+             "online": "this book online, with any updates, at",
+             "in_full_guide": "in the full book"},
 }
 
 

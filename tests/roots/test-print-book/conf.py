@@ -14,3 +14,5 @@ handout_subtitle = "A book that exercises the print theme"
 handout_review_date = "November 2026"
 handout_online_url = "https://print-test.example.org/en/latest/"
 handout_back_notice = "Bring this page to every visit."
+# The back matter has no handout of its own, as in the book's own conf.py.
+handout_chapter_exclude = ["questions", "sources"]
