@@ -9,6 +9,11 @@ whose title is a visible label over its content, and a tab set becomes one label
 after another: sphinx-design's "default rendering in non-HTML outputs", with classes of
 our own (``pp-…``) that its CSS does not hide. Cards and grids keep sphinx-design's
 markup; the print theme's ``components.css`` sets them on paper.
+
+Its icons ({octicon}, {material-regular}, a dropdown's own icon and open/close chevron)
+are left out: they are decoration (``aria-hidden``), written as SVG without the SVG
+namespace, which is not XHTML (EPUBCheck: RSC-005), and WeasyPrint would tag each one a
+figure with no alternative text (a PDF/UA failure).
 """
 
 from docutils import nodes
@@ -30,6 +35,8 @@ class ShowEveryPanel(SphinxPostTransform):
     builders = BUILDERS
 
     def run(self, **kwargs):
+        for icon in list(self.document.findall(lambda n: n.tagname == "sd_icon")):
+            icon.parent.remove(icon)
         for node in list(self.document.findall(lambda n: _component(n, "dropdown"))):
             node["design_component"] = "dropdown-shown"
             node["classes"] = ["pp-dropdown", *node.get("container_classes", [])]

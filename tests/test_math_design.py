@@ -1,7 +1,8 @@
 """Formulas (patientpress/mathsvg.py) and sphinx-design components (patientpress/design.py,
 the print theme's components.css), on a book that uses them (tests/roots/test-math-design):
 inline and display math ($…$, $$…$$, amsmath, the {math} role and directive), two numbered
-equations referenced with {eq}, a dropdown, a tab set with two tabs and a grid of two cards.
+equations referenced with {eq}, a dropdown, a tab set with two tabs and a grid of two cards
+(one with an {octicon} icon).
 
 Each format is read back: the e-book through its XHTML, its pictures and EPUBCheck; the PDF
 through its text, its link annotations, its structure tree (the pictures' alternative
@@ -267,6 +268,14 @@ def test_pdf_grid_of_cards_is_one_column(built):
     titles = [i for i, line in enumerate(lines) if line.strip() in CARDS]
     assert len(titles) == 2 and titles[0] < titles[1]
     assert not any("Morning" in line and "Evening" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", ["dose-book.pdf", "chapters/01-doses.pdf",
+                                  "chapters/02-choices.pdf"])
+def test_pdf_passes_the_accessibility_checks(built, name):
+    """Formulas are figures with alternative text; icons (a card's {octicon}) are left out,
+    not tagged as figures without any."""
+    assert pdfread.accessibility_problems(built["handout"].outdir / name) == []
 
 
 # -- the website keeps MathJax --------------------------------------------------------
