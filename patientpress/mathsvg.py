@@ -16,7 +16,9 @@ latex2mathml accepts almost anything: it keeps an unknown command (``\\foo``) as
 drops an unknown environment and closes an open brace itself. :func:`problem` finds those,
 and every formula is checked when its chapter is read, in every builder: bad LaTeX is a
 warning with the file and line (a strict build fails), never a crash, and the picture falls
-back to the LaTeX source as code.
+back to the LaTeX source as code. Macros a book gives MathJax in ``conf.py``
+(``mathjax3_config = {"tex": {"macros": {...}}}``, as Jupyter Book writes them) are known
+to the pictures too.
 """
 
 import functools
@@ -93,9 +95,25 @@ def _display(latex):
     return text
 
 
-def to_mathml(latex, display):
-    """The MathML of ``latex``; :class:`MathError` when it is not LaTeX this can draw."""
-    source = _environments(_display(latex) if display else latex)
+def macros(config):
+    """The book's MathJax macros as LaTeX definitions (``\\newcommand``), to put before
+    each formula; "" for none."""
+    found = {}
+    for name in ("mathjax3_config", "mathjax4_config"):
+        found.update(((getattr(config, name, None) or {}).get("tex") or {}).get("macros") or {})
+    definitions = []
+    for name, body in sorted(found.items()):
+        args = ""
+        if isinstance(body, (list, tuple)):   # [definition, number of arguments]
+            body, args = body[0], f"[{int(body[1])}]"
+        definitions.append(f"\\newcommand{{\\{name}}}{args}{{{body}}}")
+    return "".join(definitions)
+
+
+def to_mathml(latex, display, prefix=""):
+    """The MathML of ``latex`` (after the definitions ``prefix``); :class:`MathError` when
+    it is not LaTeX this can draw."""
+    source = prefix + _environments(_display(latex) if display else latex)
     depth = 0
     for char in ESCAPED.sub("", source):
         depth += {"{": 1, "}": -1}.get(char, 0)
@@ -111,14 +129,16 @@ def to_mathml(latex, display):
         raise MathError(f"LaTeX it cannot read ({type(exc).__name__} {exc})".strip()) from exc
     for el in ET.fromstring(mathml).iter():
         if el.tag.startswith(MATHML) and re.fullmatch(r"\\[A-Za-z]+", (el.text or "").strip()):
-            raise MathError(f"unknown command {el.text.strip()}")
+            raise MathError(f"unknown command {el.text.strip()} (a macro of the book's own is "
+                            "given to every format in conf.py: mathjax3_config = "
+                            "{'tex': {'macros': {'name': 'definition'}}})")
     return mathml
 
 
 @functools.lru_cache(maxsize=None)
-def draw(latex, display):
+def draw(latex, display, prefix=""):
     """The :class:`Drawing` of ``latex``; :class:`MathError` when it cannot be drawn."""
-    mathml = to_mathml(latex, display)
+    mathml = to_mathml(latex, display, prefix)
     import ziamath
 
     saved = ziamath.config.svg2
@@ -137,10 +157,10 @@ def draw(latex, display):
     return Drawing(name, data, float(svg.get("width")) / SIZE, depth / SIZE)
 
 
-def problem(latex, display):
+def problem(latex, display, prefix=""):
     """Why ``latex`` cannot be drawn, in words; None when it can."""
     try:
-        draw(latex, display)
+        draw(latex, display, prefix)
     except MathError as exc:
         return str(exc)
     return None
@@ -150,7 +170,7 @@ def check_formulas(app, doctree):
     """Warn, with the file and line, about every formula that cannot be drawn."""
     for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))):
         display = isinstance(node, nodes.math_block)
-        why = problem(node.astext(), display)
+        why = problem(node.astext(), display, macros(app.config))
         if why:
             logger.warning('formula "%s" cannot be drawn for the e-book and the PDFs: %s',
                            node.astext().strip(), why, location=node,
@@ -173,7 +193,7 @@ def _picture(self, node, display):
     """The ``<img>`` of ``node``'s formula (its file written once), or None for bad LaTeX
     (already reported by :func:`check_formulas`)."""
     try:
-        drawing = draw(node.astext(), display)
+        drawing = draw(node.astext(), display, macros(self.builder.config))
     except MathError:
         return None
     folder = _folder(self.builder)

@@ -1,6 +1,7 @@
 """Formulas (patientpress/mathsvg.py) and sphinx-design components (patientpress/design.py,
 the print theme's components.css), on a book that uses them (tests/roots/test-math-design):
-inline and display math ($…$, $$…$$, amsmath, the {math} role and directive), two numbered
+inline and display math ($…$, $$…$$, amsmath, the {math} role and directive, a MathJax
+macro of the book's own), two numbered
 equations referenced with {eq}, a dropdown, a tab set with two tabs and a grid of two cards
 (one with an {octicon} icon).
 
@@ -11,6 +12,7 @@ text) and where and in which font its words are set; the website through selecto
 
 import re
 import shutil
+import types
 import zipfile
 
 import pikepdf
@@ -27,7 +29,7 @@ from patientpress import mathsvg
 
 FORMATS = ["handout", "epub", "html"]
 # Every formula of the first chapter, in reading order, as its picture's alternative text.
-FORMULAS = [r"d = k \cdot w", "w", "a^2 + b^2 = c^2", r"T = \sum_{i=1}^{n} d_i",
+FORMULAS = [r"d = k \cdot w", "w", "a^2 + b^2 = c^2", r"k \in \RR", r"T = \sum_{i=1}^{n} d_i",
             r"\frac{1}{2} \sqrt{x}", r"A = \pi r^2",
             r"\begin{align*} y &= m x + c \\ z &= 2 y \end{align*}"]
 # Each numbered equation: its id in the e-book and its number.
@@ -293,7 +295,8 @@ def test_website_keeps_mathjax(built):
 @pytest.mark.parametrize("latex, reason", [
     (r"\frac{1}{", "an opening brace '{' is never closed"),
     (r"x}", "a closing brace '}' has no opening one"),
-    (r"\foo{x}", r"unknown command \foo"),
+    (r"\foo{x}", r"unknown command \foo (a macro of the book's own is given to every format "
+                  "in conf.py: mathjax3_config = {'tex': {'macros': {'name': 'definition'}}})"),
     (r"\begin{bogus} x \end{bogus}", "unknown environment 'bogus'"),
 ])
 def test_problem_names_what_is_wrong(latex, reason):
@@ -303,7 +306,16 @@ def test_problem_names_what_is_wrong(latex, reason):
 def test_problem_accepts_what_books_write():
     for latex in FORMULAS + [r"\begin{align} a &= b \\ c &= d \end{align}", r"\{x\}",
                              r"\begin{cases} 1 & x > 0 \\ 0 & x \le 0 \end{cases}"]:
-        assert mathsvg.problem(latex, display=True) is None, latex
+        assert mathsvg.problem(latex, True, r"\newcommand{\RR}{\mathbb{R}}") is None, latex
+
+
+def test_the_books_mathjax_macros_are_known_to_the_pictures():
+    config = types.SimpleNamespace(mathjax4_config=None, mathjax3_config={"tex": {"macros": {
+        "RR": r"\mathbb{R}", "bvec": [r"\mathbf{#1}", 1]}}})
+    prefix = mathsvg.macros(config)
+    assert mathsvg.problem(r"v \in \RR, \bvec{v}", False, prefix) is None
+    assert 'mathvariant="bold"' in mathsvg.to_mathml(r"\bvec{v}", False, prefix)
+    assert mathsvg.problem(r"v \in \RR", False).startswith(r"unknown command \RR")
 
 
 def test_bad_latex_fails_a_strict_build_naming_the_file_and_line(tmp_path, rootdir):
@@ -318,5 +330,5 @@ def test_bad_latex_fails_a_strict_build_naming_the_file_and_line(tmp_path, rootd
     assert (where + "formula \"\\frac{1}{\" cannot be drawn for the e-book and the PDFs: "
             "an opening brace '{' is never closed [patientpress.math]") in proc.stderr
     assert where + "formula \"\\foo{x}\"" in proc.stderr
-    assert "unknown command \\foo [patientpress.math]" in proc.stderr
+    assert "unknown command \\foo (a macro of the book's own" in proc.stderr
     assert "Traceback" not in proc.stderr and "Exception occurred" not in proc.stderr

@@ -8,6 +8,8 @@ version = release = "1.0"
 language = "en"
 extensions = ["myst_parser", "patientpress", "sphinx_design"]
 numfig = True
+# A macro of the book's own, as Jupyter Book writes it: MathJax and the SVG pictures know it.
+mathjax3_config = {"tex": {"macros": {"RR": r"\mathbb{R}"}}}
 myst_enable_extensions = ["colon_fence", "dollarmath", "amsmath"]
 myst_disable_syntax = ["html_block", "html_inline"]
 docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
