@@ -3,8 +3,10 @@
 Print the result double-sided, flipping on the short edge, stack the sheets in order,
 fold the stack in half and staple on the fold: the pages then read 1, 2, 3, ...
 
-The page count is padded to a multiple of four with blank pages, put before the last
-page so that the book's back page (with the clinic's details) stays on the back cover.
+A booklet's print document comes with its page count already a multiple of four: the
+renderer makes it up with ruled notes pages before the back page (page.html, render.py).
+Should a source PDF still fall short, blank pages are added before its last page, so
+that the book's back page (with the clinic's details) stays on the back cover.
 """
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation

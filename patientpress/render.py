@@ -6,18 +6,22 @@
 - :class:`RenderCache` keeps each PDF under a hash of its inputs, beside the doctrees.
 - :func:`render_and_finish` is the job a worker of :mod:`patientpress.pool` runs (the time
   limit is the pool's).
+- A print document that asks for a page count in multiples (a booklet: four; a chapter
+  handout: two, for double-sided printing) gets as many of its ruled notes pages as make
+  the count up, never a blank page.
 """
 
 import contextlib
 import logging as pylogging
 import os
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import pdfua
+from . import paper, pdfua
 from .files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -121,14 +125,27 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
             warn(reason, "sandbox")
 
     fetcher = make_fetcher(allowed_roots, refuse)
+    options = {"pdf_variant": variant, "pdf_tags": True, "uncompressed_pdf": False,
+               "custom_metadata": False}
     with _bridged(warn) as bridge:
-        document = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
+        source = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
-        atomic_write(pdf_path, lambda tmp: document.write_pdf(
-            tmp, stylesheets=css, pdf_variant=variant, pdf_tags=True,
-            uncompressed_pdf=False, custom_metadata=False))
+        document = source.render(stylesheets=css, **options)
+        notes = -len(document.pages) % pages_multiple_of(html)
+        if notes:
+            # A second layout, with that many notes pages shown: page numbers ("Page 3 of
+            # 8") and the tags are then those of the pages printed.
+            css.append(weasyprint.CSS(filename=paper.STATIC / f"notes-{notes}.css"))
+            document = source.render(stylesheets=css, **options)
+        atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return bridge.messages + refused
+
+
+def pages_multiple_of(html):
+    """The page count the print document asks for a multiple of (page.html's meta), or 1."""
+    found = re.search(r'<meta name="patientpress-pages-multiple-of" content="(\d+)">', html)
+    return int(found.group(1)) if found else 1
 
 
 class RenderCache:

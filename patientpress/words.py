@@ -36,6 +36,9 @@ PATIENT = {
     "feedback": "Questions or comments about this guide?",
     "learn_more": "Where to learn more:",
     "online": "this guide online, with any updates and its sources, at",
+    # Ruled pages that make up a booklet's or a chapter handout's page count.
+    "notes": "Notes",
+    "notes_questions": "Questions for my doctor",
     # A link out of a chapter handout: "(in the full guide: “Chapter”, online at …)".
     "in_full_guide": "in the full guide",
     "online_at": "online at",
@@ -46,6 +49,7 @@ PRESETS = {
              "clinic_box": False, "back_title": "About this book",
              "take_questions": "", "feedback": "Questions or comments?",
              "online": "this book online, with any updates, at",
+             "notes_questions": "Notes",
              "in_full_guide": "in the full book"},
 }
 

@@ -4,16 +4,21 @@ logo; a square logo; very long), read back from the PDFs.
 
 A cover and a back page are one page each, with the clinic's name and phone; a clinic
 whose details cannot fit, even set tighter (tight.css), fails with what to shorten:
-never a silent spill (patientpress/editions.py).
+never a silent spill (patientpress/editions.py). Every page's text, read with its place on
+the page (``pdftotext -bbox-layout``), shows no blank page and no page of a few spilled
+words (a ruled notes page aside), a contents list on one page, chapter handouts that open
+with their title band and have an even page count, and booklets whose leftover pages are
+notes pages before the back cover.
 """
 
 import contextlib
 import io
+import subprocess
 
 import pytest
 
 import pdfread
-from patientpress import clinics, editions
+from patientpress import booklet, clinics, editions
 from test_clinics import text_of_half   # a booklet sheet's halves: back cover | cover
 
 SHORT = """\
@@ -101,6 +106,83 @@ def squash(text):
     return " ".join(text.split())
 
 
+MM = 72 / 25.4
+#: The page furniture's bands, in mm from the top and from the bottom of a page: the running
+#: head sits above the first, the footer below the second (print.css, booklet.css).
+FURNITURE = {"page": (22, 22.5), "booklet": (14.5, 17.5)}
+NOTES = ("Notes", "Questions for my doctor")
+FEW_WORDS = 12   # fewer words than this on a page of text: a spill-over
+
+
+def page_words(pdf, booklet_sheets=False):
+    """The words of each page's text, without the running head and the footer, in reading
+    order; an imposed booklet's sheet sides are cut in halves and put back in page order."""
+    from lxml import html as lhtml
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                            check=True).stdout
+    top, bottom = FURNITURE["booklet" if booklet_sheets else "page"]
+    pages = []
+    for page in lhtml.fromstring(layout.decode("utf-8")).iter("page"):
+        width, height = float(page.get("width")), float(page.get("height"))
+        halves = ([[], []] if booklet_sheets else [[]])
+        for word in page.iter("word"):
+            y0, y1 = float(word.get("ymin")), float(word.get("ymax"))
+            if y1 < top * MM or y0 > height - bottom * MM:
+                continue
+            half = int(float(word.get("xmin")) >= width / 2) if booklet_sheets else 0
+            halves[half].append(word.text)
+        pages.extend(halves)
+    if not booklet_sheets:
+        return pages
+    reading = [None] * len(pages)
+    for side, positions in enumerate(booklet.fold_order(len(pages))):
+        for half, position in enumerate(positions):
+            reading[position] = pages[2 * side + half]
+    return reading
+
+
+def is_notes(words):
+    return " ".join(words).startswith(NOTES)
+
+
+def layout_problems(pages, contents=(), headings=()):
+    """What is wrong with a product's pages (``page_words``): a blank page, a page of a few
+    spilled words (a notes page, or a page where a section starts, with one of its
+    ``headings``, aside), a contents list (``contents``: its titles) not whole on one page."""
+    problems = []
+    for number, words in enumerate(pages, 1):
+        text = " ".join(words)
+        if not words:
+            problems.append(f"page {number} is blank")
+        elif (len(words) < FEW_WORDS and not is_notes(words)
+              and not any(heading in text for heading in headings)):
+            problems.append(f"page {number} holds only {text!r}")
+    if contents and not any("Contents" in words
+                            and all(title in " ".join(words) for title in contents)
+                            for words in pages):
+        problems.append(f"the contents ({', '.join(contents)}) are not on one page")
+    return problems
+
+
+def contents_of(pdf):
+    """The titles the contents list: the outline's chapters (the book's title and the back
+    page, its first and last entries, aside)."""
+    return [title for level, title, _page in pdfread.outline(pdf)[1:-1] if level == 1]
+
+
+def headings_of(pdf):
+    return [title for _level, title, _page in pdfread.outline(pdf)]
+
+
+def book_problems(pdf, outline_of=None):
+    """``layout_problems`` of a whole book (a booklet: ``outline_of`` the same book's
+    handout, since imposing drops the outline)."""
+    outline_of = outline_of or pdf
+    return layout_problems(page_words(pdf, booklet_sheets=outline_of != pdf),
+                           contents_of(outline_of), headings_of(outline_of))
+
+
 def phone_of(pdf):
     return next(phone for start, phone in PHONES.items()
                 if pdf.relative_to(pdf.parents[1] if pdf.parent.name == "chapters"
@@ -114,6 +196,27 @@ def test_the_books_own_products_fit(built_root, paper):
         assert editions.spill(pdf) == [], pdf.name
         pages = pdfread.page_texts(pdf)
         assert "Before you go" in pages[-1] and "Given to you by" in pages[0]
+        assert book_problems(pdf) == [], pdf.name
+    handouts = sorted((out / "chapters").glob("*.pdf"))
+    assert handouts
+    for pdf in handouts:
+        assert chapter_handout_problems(pdf) == [], pdf.name
+
+
+def chapter_handout_problems(pdf):
+    """A chapter handout: its title band and its chapter's heading on page 1, an even page
+    count (a ruled notes page makes it up), no blank or near-empty page."""
+    pages = page_words(pdf)
+    first = " ".join(pages[0])
+    heading = pdfread.outline(pdf)[0][1]
+    problems = layout_problems(pages, headings=headings_of(pdf))
+    if not first.startswith("Patient handout from the guide") or heading not in first:
+        problems.append(f"page 1 has no title band over {heading!r}: {first[:80]!r}")
+    if len(pages) % 2:
+        problems.append(f"{len(pages)} pages: an odd count")
+    problems += [f"page {n} is a notes page before the end" for n, words in
+                 enumerate(pages[:-1], 1) if is_notes(words)]
+    return problems
 
 
 def test_every_clinic_that_fits_has_one_cover_and_one_back_page(editions_built):
@@ -130,8 +233,10 @@ def test_every_clinic_that_fits_has_one_cover_and_one_back_page(editions_built):
         phone = phone_of(pdf)
         if "/chapters/" in pdf.as_posix():
             assert "Given to you by:" in pages[0] and phone in pages[0], pdf
+            assert chapter_handout_problems(pdf) == [], pdf
             continue
         assert editions.spill(pdf) == [], pdf
+        assert book_problems(pdf) == [], pdf
         assert "Given to you by:" in pages[0] and phone in pages[0], pdf
         assert "Before you go" in pages[-1] and phone in pages[-1], pdf
 
@@ -144,6 +249,26 @@ def test_booklet_covers_are_whole(editions_built):
         back, cover = squash(text_of_half(pdf, 1, "left")), squash(text_of_half(pdf, 1, "right"))
         assert back.startswith("Before you go") and phone_of(pdf) in back, pdf
         assert "Print Test Book" in cover and phone_of(pdf) in cover, pdf
+
+
+def test_a_booklets_leftover_pages_are_notes_pages_before_the_back_cover(editions_built):
+    _code, out, _stdout, _stderr = editions_built
+    booklets = sorted(out.rglob("*-booklet.pdf"))
+    padded = 0
+    for pdf in booklets:
+        pages = page_words(pdf, booklet_sheets=True)
+        handout = pdf.with_name(pdf.name.replace("-booklet.pdf", "-handout.pdf"))
+        assert book_problems(pdf, outline_of=handout) == [], pdf
+        # The page count the text takes, made up to a multiple of four by notes pages
+        # (the first for questions to the doctor), all just before the back cover.
+        notes = [n for n, words in enumerate(pages) if is_notes(words)]
+        assert notes == list(range(len(pages) - 1 - len(notes), len(pages) - 1)), pdf
+        assert len(notes) < 4 and " ".join(pages[-1]).startswith("Before you go"), pdf
+        if notes:
+            assert " ".join(pages[notes[0]]) == "Questions for my doctor", pdf
+            assert all(pages[n] == ["Notes"] for n in notes[1:]), pdf
+        padded += bool(notes)
+    assert padded, "no booklet of the matrix needed notes pages: the test shows nothing"
 
 
 def test_a_clinic_that_cannot_fit_fails_with_what_to_shorten(editions_built):
