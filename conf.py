@@ -70,8 +70,10 @@ html_theme_options = {
     "navbar_persistent": [],
 }
 html_last_updated_fmt = None
-# Read the Docs gives the canonical URL; it no longer edits conf.py for us.
-html_baseurl = os.environ.get("READTHEDOCS_CANONICAL_URL", "")
+# The book's canonical address: every print product carries it, as a QR code and written
+# out. Read the Docs gives its own canonical URL when it builds (it no longer edits conf.py).
+html_baseurl = (os.environ.get("READTHEDOCS_CANONICAL_URL")
+                or "https://patient-press.readthedocs.io/en/latest/")
 
 # -- EPUB (e-book) -----------------------------------------------------------
 

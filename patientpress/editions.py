@@ -16,8 +16,12 @@ import dataclasses
 import unicodedata
 from pathlib import Path
 
+from sphinx.util import logging
+
 from . import booklet, chapters, fonts, paper, pool, qr, render
 from .builder import HandoutBuilder, PrintDoc
+
+logger = logging.getLogger(__name__)
 
 @dataclasses.dataclass
 class Edition:
@@ -203,5 +207,16 @@ class ClinicEditionsBuilder(HandoutBuilder):
                 self.progress.update()
 
 
+def note_without_online_address(app):
+    """Say once, at the start of a print build, that the book has no online address: its
+    PDFs then carry no QR code and no written address. A note, not a warning: a book not
+    yet online (a new book, a test book) is no fault, and a strict build must pass."""
+    if isinstance(app.builder, HandoutBuilder) and not app.builder.online_url:
+        logger.info("handout: the book names no online address (html_baseurl or "
+                    "handout_online_url in conf.py; Read the Docs gives its own), so no "
+                    "printed product carries a QR code or a 'read it online' address")
+
+
 def setup(app):
     app.add_builder(ClinicEditionsBuilder)
+    app.connect("builder-inited", note_without_online_address)

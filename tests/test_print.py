@@ -3,6 +3,7 @@ running heads, QR codes, cover and back page."""
 
 import re
 import subprocess
+from pathlib import Path
 from collections import Counter
 
 import pytest
@@ -243,7 +244,88 @@ def test_a_chapter_handout_opens_with_a_title_band_not_a_cover(printed):
     assert "The long chapter starts here." in first             # the text begins on page 1
     # The back page's words come right after the text: no page holds them alone.
     back = next(i for i, page in enumerate(pages) if "Before you go" in page)
-    assert "Sentence" in pages[back] or back == len(pages) - 1 and len(pages[back]) > 300
+    last = len(pages) - 1 - pages[-1].startswith("Notes")   # a ruled page may follow
+    assert "Sentence" in pages[back] or back == last and len(pages[back]) > 300
     # The whole book keeps its cover: page 1 holds no text of the book.
     cover = " ".join(pdfread.text(printed / "print-test-book.pdf", 1, 1).split())
     assert "The long chapter starts here." not in cover and "Print Test Book" in cover
+
+
+# -- figure words in large print ----------------------------------------------------------
+
+def figure_word_sizes(pdf, print_document, figures, body_size):
+    """{word: smallest size in pt} of the words drawn inside the figures (``figures``: their
+    SVG files) in ``pdf``. A word counts when the print document's own text never uses it
+    (nor is it a number, which a footer may show), so it can only come from a figure. Sizes
+    are read from the words' boxes (``pdftotext -bbox-layout``), scaled by the body text's:
+    the most common height is ``body_size``."""
+    import statistics
+
+    from lxml import etree
+    from lxml import html as lhtml
+
+    labels = set()
+    for svg in figures:
+        for text in etree.parse(str(svg)).iter("{http://www.w3.org/2000/svg}text"):
+            labels.update("".join(text.itertext()).split())
+    labels -= set(lhtml.parse(str(print_document)).getroot().text_content().split())
+    labels = {word for word in labels if not word.strip("().,:").isdigit()}
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                            check=True).stdout.decode("utf-8")
+    words = [(w.text, float(w.get("ymax")) - float(w.get("ymin")))
+             for w in lhtml.fromstring(layout).iter("word")]
+    per_pt = statistics.mode(round(height, 1) for _, height in words) / body_size
+    sizes = {}
+    for word, height in words:
+        if word in labels:
+            sizes[word] = min(sizes.get(word, 99), round(height / per_pt, 1))
+    assert set(sizes) == labels, f"figure words not found in {pdf.name}: {labels - set(sizes)}"
+    return sizes
+
+
+def test_figure_words_in_large_print_are_16pt_or_more(printed):
+    figures = sorted((Path(__file__).parent / "roots" / "test-print-book" / "figures").glob("*.svg"))
+    sizes = figure_word_sizes(printed / "print-test-book-large-print.pdf",
+                              printed / "index-large-print.html", figures, 18)
+    assert sizes and min(sizes.values()) >= 16, sizes
+
+
+@pytest.mark.slow
+@pytest.mark.book
+def test_the_books_figure_words_in_large_print_are_16pt_or_more(built_handout):
+    figures = sorted((Path(__file__).parent.parent / "docs" / "figures").glob("*.svg"))
+    sizes = figure_word_sizes(built_handout / "handout-large-print.pdf",
+                              built_handout / "index-large-print.html", figures, 18)
+    assert len(sizes) >= len(figures) and min(sizes.values()) >= 16, sizes
+
+
+# -- the book's online address ------------------------------------------------------------
+
+BOOK_ONLINE = "https://patient-press.readthedocs.io/en/latest/"
+
+
+def test_the_books_conf_names_its_online_address_and_read_the_docs_wins(monkeypatch):
+    import runpy
+
+    conf = Path(__file__).parent.parent / "conf.py"
+    monkeypatch.delenv("READTHEDOCS_CANONICAL_URL", raising=False)
+    assert runpy.run_path(str(conf))["html_baseurl"] == BOOK_ONLINE
+    monkeypatch.setenv("READTHEDOCS_CANONICAL_URL", "https://a-fork.readthedocs.io/es/stable/")
+    assert runpy.run_path(str(conf))["html_baseurl"] == "https://a-fork.readthedocs.io/es/stable/"
+
+
+def test_a_build_without_an_online_address_says_so_once(built_root):
+    note = "the book names no online address"
+    without = built_root("handout", "print-book", handout_online_url="")
+    assert without.warnings == "" and without.status.count(note) == 1, without.status
+    assert note not in built_root("handout", "print-book").status
+
+
+@pytest.mark.slow
+@pytest.mark.book
+def test_the_books_print_products_carry_its_online_address(built_handout):
+    typed = BOOK_ONLINE.removeprefix("https://")
+    for pdf in (built_handout / "handout.pdf", built_handout / "handout-large-print.pdf"):
+        pages = ["".join(p.split()) for p in pdfread.page_texts(pdf)]   # it may wrap
+        assert typed in pages[0] and typed in pages[-1], pdf.name
+        assert qr_codes(pdf) == [BOOK_ONLINE], pdf.name
