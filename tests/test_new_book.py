@@ -306,3 +306,39 @@ def test_a_fresh_clone_passes_its_own_make_test(tmp_path):
     assert (clone / "_build" / "html" / "index.html").is_file()
     assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True,
                           text=True).stdout == ""
+
+
+def test_the_new_books_own_website_test_holds_for_any_layout(book, tmp_path):
+    """Its website test reads the pages the build saw, not docs/chapters/: a book whose
+    chapters sit in folders of folders (as a Jupyter Book's do) passes it, and a page the
+    opening page does not link fails it."""
+    copy = tmp_path / "copy"
+    shutil.copytree(book, copy)
+    docs = copy / "docs"
+    nested = docs / "part-one" / "walking"
+    nested.mkdir(parents=True)
+    (docs / "chapters" / "01-getting-started.md").rename(nested / "index.md")
+    shutil.rmtree(docs / "chapters")
+    index = docs / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        "chapters/01-getting-started", "part-one/walking/index"), encoding="utf-8")
+    out = tmp_path / "build"
+    for folder in ("epub", "handout", "html"):   # the website links the other two
+        proc = sphinx_build(folder, out / folder, "-d", str(out / "doctrees"),
+                            srcdir=docs, confdir=copy)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+
+    def own_test():
+        env = {**os.environ, "BOOK_BUILDDIR": str(out)}
+        env.pop("PYTHONPATH", None)
+        return subprocess.run([sys.executable, "-m", "pytest", "-q", "-k", "website",
+                               "tests/test_book.py"], cwd=copy, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    passed = own_test()
+    assert "1 passed" in passed.stdout, passed.stdout + passed.stderr
+    page = out / "html" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "part-one/walking/index.html", "elsewhere.html"), encoding="utf-8")
+    failed = own_test()
+    assert "does not link to part-one/walking/index.html" in failed.stdout, failed.stdout
