@@ -124,6 +124,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                            uri, type="handout", subtype="link", location=docname)
         singlefile.mark_external_links(tree)
         singlefile.mark_short_lists(tree)
+        singlefile.mark_wide_tables(tree)
         singlefile.mark_page_refs(tree)
         return tree
 

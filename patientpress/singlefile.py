@@ -230,6 +230,19 @@ def mark_short_lists(tree):
             node["classes"].append("short-list")
 
 
+WIDE_TABLE = 5   # columns: from here on, equal columns across the text block (print.css)
+
+
+def mark_wide_tables(tree):
+    """A table of many columns is marked ``wide-table``: laid out in equal columns that
+    share the text block, where its words may break, rather than sized by its longest
+    words, which ran it past the page's edge and lost its last columns."""
+    for table in tree.findall(nodes.table):
+        group = next(iter(table.findall(nodes.tgroup)), None)
+        if group is not None and group.get("cols", 0) >= WIDE_TABLE:
+            table["classes"].append("wide-table")
+
+
 def mark_page_refs(tree):
     """Every link to a place in the print document prints that place's page ("…, page 21",
     print.css ``a.page-ref``): on paper a reader cannot click. Glossary words are left as

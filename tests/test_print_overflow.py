@@ -1,0 +1,65 @@
+"""Nothing of a book runs past the printed page: a picture outside a figure keeps to the
+text block, and a table of many columns keeps every column (WeasyPrint clips what runs
+over, so a strict build passed while a table lost its last three columns). Found building
+a real Jupyter Book (issue 15)."""
+
+import subprocess
+
+import pikepdf
+import pytest
+from lxml import html as lhtml
+
+TEXT_WIDTH_IN = 134 / 25.4   # the text block of a Letter or A4 page (paper-*.css)
+COLUMNS = ["Feature", "alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf"]
+
+
+@pytest.fixture(scope="module")
+def pdf(built_root):
+    result = built_root("handout", "print-overflow")
+    assert result.warnings == "", result.warnings
+    return result.outdir / "overflow-book.pdf"
+
+
+def words(pdf):
+    """(page width, [(word, xMin, xMax)]) of every page, from pdftotext's word boxes."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    pages = []
+    for page in lhtml.fromstring(out.encode()).iter("page"):
+        pages.append((float(page.get("width")),
+                      [(w.text, float(w.get("xmin")), float(w.get("xmax")))
+                       for w in page.iter("word")]))
+    return pages
+
+
+def column_links(pdf):
+    """{column name: [link boxes' right edge minus the page's right edge]}."""
+    found = {}
+    with pikepdf.open(pdf) as doc:
+        for page in doc.pages:
+            right = float(page.mediabox[2])
+            for annot in page.get("/Annots", []):
+                uri = str(annot.get("/A", {}).get("/URI", ""))
+                name = uri.removeprefix("https://example.org/").split("/")[0]
+                if name in COLUMNS:
+                    found.setdefault(name, []).append(float(annot.Rect[2]) - right)
+    return found
+
+
+def test_a_wide_table_keeps_every_column_on_the_page(pdf):
+    links = column_links(pdf)
+    assert sorted(links) == sorted(COLUMNS[1:]), f"columns printed: {sorted(links)}"
+    past = {name: edges for name, edges in links.items() if max(edges) > 0}
+    assert not past, f"columns past the page's edge (points): {past}"
+    over = [(w, round(x1)) for width, ws in words(pdf) for w, _, x1 in ws if x1 > width - 36]
+    assert not over, f"words past the right margin: {over}"
+
+
+def test_a_picture_outside_a_figure_keeps_to_the_text_block(pdf):
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True,
+                             text=True, check=True).stdout.splitlines()[2:]
+    shown = [(int(row.split()[3]), float(row.split()[12])) for row in listing
+             if row.split()[2] == "image" and int(row.split()[3]) == 1600]
+    assert shown, "the screenshot is not in the PDF"
+    for pixels, ppi in shown:
+        assert pixels / ppi <= TEXT_WIDTH_IN + 0.01, f"printed {pixels / ppi:.2f} in wide"
