@@ -22,7 +22,8 @@ PAGE_TARGETS = (("max_fkgl", "fkgl", True, "FKGL over"), ("min_fre", "fre", Fals
 # Parts of a page that are not body text.
 SKIP = ("h1, h2, h3, h4, h5, h6, figcaption, .caption, p.admonition-title, "
         "dl.glossary, .headerlink, .toctree-wrapper, nav, footer, .downloads, "
-        ".prev-next-area, .prev-next-footer, script, style")
+        ".prev-next-area, .prev-next-footer, script, style, "
+        ".where-note")   # a chapter handout's "(in the full guide: …)": a locator, not prose
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
 

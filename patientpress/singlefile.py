@@ -115,7 +115,9 @@ def _point_elsewhere(node, todoc, anchor, online_url, where):
         node = text
     if place:
         node["classes"].append("elsewhere")   # mark_external_links: its address is said here
-        note = [nodes.Text(f" ({place}" + (" " if url else ")"))]
+        # Set apart as a locator (class where-note), as a page number is: the readability
+        # measures leave it out with the other navigation (patientpress.readability.SKIP).
+        note = nodes.inline("", f" ({place}" + (" " if url else ")"), classes=["where-note"])
         if url:
             note += [_url_node(url), nodes.Text(")")]
         node.parent.insert(node.parent.index(node) + 1, note)

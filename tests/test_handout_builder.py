@@ -43,8 +43,10 @@ def test_print_document_carries_no_web_theme(built):
     page = soup(built / "index.html")
     assert page.find("script") is None
     sheets = [link["href"] for link in page.find_all("link", rel="stylesheet")]
-    # The print theme and the stylesheet of the paper it is set for (letter by default).
-    assert sheets == ["_static/print.css", "_static/paper-letter.css"]
+    # The print theme, its sheet for extensions' components (sphinx-design: dropdowns open,
+    # every tab shown) and the stylesheet of the paper it is set for (letter by default).
+    assert sheets == ["_static/print.css", "_static/components.css",
+                      "_static/paper-letter.css"]
     assert page.find(class_="headerlink") is None
     assert page.find(class_="bd-sidebar") is None and page.find("button") is None
 
