@@ -117,6 +117,7 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
     if warn is None:
         def warn(message, subtype):
             log_warning(message, subtype, location or what)
+    warn = _once(warn)   # a document laid out twice (notes pages) warns once
     refused = []
 
     def refuse(reason):
@@ -139,7 +140,17 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
             css.append(weasyprint.CSS(filename=paper.STATIC / f"notes-{notes}.css"))
             document = source.render(stylesheets=css, **options)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
-    return bridge.messages + refused
+    return list(dict.fromkeys(bridge.messages)) + refused
+
+
+def _once(warn):
+    said = set()
+
+    def once(message, subtype):
+        if (message, subtype) not in said:
+            said.add((message, subtype))
+            warn(message, subtype)
+    return once
 
 
 def pages_multiple_of(html):

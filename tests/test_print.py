@@ -329,3 +329,19 @@ def test_the_books_print_products_carry_its_online_address(built_handout):
         pages = ["".join(p.split()) for p in pdfread.page_texts(pdf)]   # it may wrap
         assert typed in pages[0] and typed in pages[-1], pdf.name
         assert qr_codes(pdf) == [BOOK_ONLINE], pdf.name
+
+
+def test_a_document_laid_out_again_for_its_notes_page_warns_once(tmp_path):
+    from patientpress import render
+
+    html = ('<html lang="en"><head><meta name="patientpress-pages-multiple-of" content="2">'
+            '<style>.notes-page { break-before: page; }</style></head><body><p>One page.</p>'
+            '<img src="missing.png" alt="A picture that is not there">'
+            '<section class="notes-page notes-page-1" hidden><h2>Notes</h2></section>'
+            '</body></html>')
+    said = []
+    returned = render.render_pdf(html, tmp_path / "one.pdf", base_url=tmp_path.as_uri() + "/",
+                                 allowed_roots=[tmp_path],
+                                 warn=lambda message, subtype: said.append(message))
+    assert pdfread.page_texts(tmp_path / "one.pdf")[1].split() == ["Notes"]
+    assert len(said) == 1 and len(returned) == 1 and "missing.png" in said[0], said
