@@ -218,9 +218,11 @@ def report_missing_images(app, doctree):
 # -- empty chapters ----------------------------------------------------------------------
 
 def check_empty(app, doctree):
-    """A chapter with no words under its title would print as a blank page."""
+    """A chapter with no words under its title would print as a blank page. A toctree, or
+    a {bibliography} (sphinxcontrib-bibtex fills it in after reading), is content."""
     docname = app.env.docname
-    if any(doctree.findall(addnodes.toctree)):
+    if any(isinstance(n, addnodes.toctree) or type(n).__name__ == "bibliography"
+           for n in doctree.findall(nodes.Element)):
         return
     text = "".join(
         t.astext() for t in doctree.findall(nodes.Text)
