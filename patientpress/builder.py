@@ -149,6 +149,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         root = self.config.root_doc
         tree = self._assemble(root, self.env.get_doctree(root))
         singlefile.lift_chapters(tree)
+        self._parts = chapters.group_parts(tree, self.env, root)   # a book in parts
         entries = self._chapter_entries(tree)
         self._toc = [(i, t) for _, i, t in entries]
         self._targets = {d: i for d, i, _ in entries}
@@ -160,7 +161,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             at = next((i for i, c in enumerate(section.children)
                        if isinstance(c, (nodes.section, addnodes.start_of_file))),
                       len(section.children))
-            section.insert(at, nodes.raw("", self._toc_html(self._toc), format="html"))
+            section.insert(at, nodes.raw("", self._toc_html(entries), format="html"))
         return tree
 
     def assemble_toc_secnumbers(self):
@@ -170,9 +171,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         return {self.config.root_doc: self._print_numbers[1]}
 
     def _toc_html(self, entries):
-        items = "".join(
-            f'<li><a class="page-ref" href="#{html.escape(i)}">{html.escape(t)}</a></li>'
-            for i, t in entries)
+        items = chapters.contents_items(entries, self._parts)
         return ('<nav class="print-toc" aria-labelledby="print-toc-title">'
                 '<h2 id="print-toc-title" class="print-toc-title">'
                 f'{html.escape(words.words(self.config)["contents"])}</h2>'

@@ -12,7 +12,15 @@ A handout's file is named from its document's path (:func:`pdf_name`), and two t
 share a name stop the build. A link out of a handout says where its target is in the full
 guide (:meth:`Guide.where`), and a handout that points to the questions checklist carries
 it (:func:`add_checklist`).
+
+A book in parts (a ``_toc.yml``'s ``parts:``, or several ``{toctree}`` directives with a
+``:caption:``) shows them in print and in the e-book as on the website: :func:`parts` reads
+them, :func:`group_parts` heads each part's chapters of the whole-book print document,
+:func:`contents_items` groups the printed contents, and :func:`grouped` the e-book's
+navigation (epub.py).
 """
+
+from html import escape
 
 from docutils import nodes
 from sphinx import addnodes
@@ -162,6 +170,74 @@ def add_checklist(builder, tree):
     holder = next((c for c in tree.children if isinstance(c, addnodes.start_of_file)), tree)
     holder = next((c for c in holder.children if isinstance(c, nodes.section)), holder)
     holder.append(start)
+
+
+def parts(env, root):
+    """``{docname: (number, caption)}``: the part of each document a captioned toctree of
+    the root document lists, and of their sub-pages. Empty unless the root has two or more
+    toctrees and one has a caption: a single toctree's caption ("Contents") heads a list,
+    it divides nothing."""
+    trees = [t for t in env.get_doctree(root).findall(addnodes.toctree) if t["includefiles"]]
+    if len(trees) < 2 or not any(t.get("caption") for t in trees):
+        return {}
+    chapter_part, found, part = {}, {}, None
+    for number, tree in enumerate(trees, 1):
+        for doc in tree["includefiles"] if tree.get("caption") else ():
+            chapter_part.setdefault(doc, (number, tree["caption"]))
+    for doc, depth in reading_order(env.toctree_includes, root):
+        part = chapter_part.get(doc) if depth == 1 else part
+        if part is not None:
+            found[doc] = part
+    return found
+
+
+def grouped(items, part_of):
+    """``items`` in order as ``[(part, [items])]``: each run of consecutive items of one
+    part together, an item outside any part (``part_of`` gives None) a run of its own."""
+    runs = []
+    for item in items:
+        part = part_of(item)
+        if part is not None and runs and runs[-1][0] == part:
+            runs[-1][1].append(item)
+        else:
+            runs.append((part, [item]))
+    return runs
+
+
+def group_parts(tree, env, root):
+    """Put each part's chapters of the whole-book print document (after
+    :func:`singlefile.lift_chapters`) in a section of its own, headed by the part's title:
+    one heading level above its chapters, in the structure tree and the outline. Returns the
+    book's :func:`parts` (the contents group its chapters by them)."""
+    book = next(iter(tree.findall(nodes.section)), None)
+    part_of = parts(env, root)
+    if book is None or not part_of:
+        return part_of
+    starts = [c for c in book.children if isinstance(c, addnodes.start_of_file)]
+    for part, members in grouped(starts, lambda s: part_of.get(s["docname"])):
+        if part is None:
+            continue
+        number, caption = part
+        section = nodes.section("", nodes.title(caption, caption), ids=[f"part-{number}"],
+                                classes=["part"])
+        book.insert(book.index(members[0]), section)
+        for start in members:
+            book.remove(start)
+            section.append(start)
+    return part_of
+
+
+def contents_items(entries, part_of):
+    """The printed contents' items for ``entries`` ``[(docname, id, title)]``: a part's
+    chapters in a list of their own under its title (``part_of``: :func:`group_parts`)."""
+    html = []
+    for part, members in grouped(entries, lambda e: part_of.get(e[0])):
+        items = "".join(f'<li><a class="page-ref" href="#{escape(i)}">{escape(t)}</a></li>'
+                        for _, i, t in members)
+        html.append(items if part is None else
+                    f'<li class="print-toc-part"><span class="print-toc-part-title">'
+                    f'{escape(part[1])}</span><ol class="print-toc-list">{items}</ol></li>')
+    return "".join(html)
 
 
 def _check_config(app, config):

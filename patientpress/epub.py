@@ -4,7 +4,8 @@
   features, hazards, summary, conformance and certifier) from ``epub_a11y_*`` options:
   ``content_metadata()`` puts them in the context of our ``theme/epub3/content.opf.jinja``.
 - The navigation document (and toc.ncx) list the opening page's own sections too, so
-  the book's whole heading structure is navigable (Sphinx lists only the toctree).
+  the book's whole heading structure is navigable (Sphinx lists only the toctree), and a
+  book in parts lists each part's chapters under its title (:func:`chapters.parts`).
 - Every XHTML document carries ``lang`` and ``xml:lang``; before zipping, every
   ``epub:type`` gets its matching DPUB-ARIA role and every ``role="heading"`` (Sphinx's
   toctree caption) an ``aria-level``, as EPUB Accessibility 1.1 and Ace by DAISY expect.
@@ -18,18 +19,19 @@
 import os
 import re
 import time
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from docutils import nodes
 from lxml import etree
 from sphinx import addnodes
+from sphinx.builders import epub3
 from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pants
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from . import mathsvg
+from . import chapters, mathsvg
 from .files import ZIP_EPOCH_MIN, atomic_write
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
@@ -178,6 +180,30 @@ class AccessibleEpubBuilder(Epub3Builder):
         uri = root + self.out_suffix
         at = next(i for i, node in enumerate(refnodes) if node["refuri"] == escape(uri)) + 1
         refnodes[at:at] = list(self._own_sections(self.env.tocs[root], uri, 1))
+
+    def navigation_doc_metadata(self, navlist):
+        # A book in parts: each part an entry with no address over its chapters' list.
+        return super().navigation_doc_metadata(self._in_parts(
+            navlist, lambda part, items: epub3.NavPoint(escape(part[1]), "", items)))
+
+    def toc_metadata(self, level, navpoints):
+        # toc.ncx: a navPoint must point somewhere; a part's points to its first chapter.
+        parted = self._in_parts(navpoints, lambda part, items: items[0]._replace(
+            navpoint=f"navPoint-part{part[0]}", text=escape(part[1]), children=items))
+        return super().toc_metadata(level + (parted is not navpoints), parted)
+
+    def _in_parts(self, points, make_part):
+        """The top-level ``points`` with each part's chapters under an entry of its own
+        (``make_part(part, chapters)``); unchanged for a book not in parts."""
+        part_of = chapters.parts(self.env, self.config.root_doc)
+        if not part_of:
+            return points
+
+        def part(point):
+            return part_of.get(unescape(point.refuri).split("#")[0].removesuffix(self.out_suffix))
+
+        return [items[0] if found is None else make_part(found, items)
+                for found, items in chapters.grouped(points, part)]
 
     def _own_sections(self, node, uri, level):
         """The root document's sections below its title, as refnodes (its toctree left out)."""
