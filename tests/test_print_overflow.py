@@ -6,6 +6,7 @@ a real Jupyter Book (issue 15)."""
 import subprocess
 
 import pikepdf
+import pdfread
 import pytest
 from lxml import html as lhtml
 
@@ -63,3 +64,13 @@ def test_a_picture_outside_a_figure_keeps_to_the_text_block(pdf):
     assert shown, "the screenshot is not in the PDF"
     for pixels, ppi in shown:
         assert pixels / ppi <= TEXT_WIDTH_IN + 0.01, f"printed {pixels / ppi:.2f} in wide"
+
+
+def test_a_heading_never_ends_up_alone_on_a_page(pdf):
+    """A list of four items is kept with what leads into it, but not made unbreakable: four
+    long items are taller than a page, and such a list left its heading alone on a page
+    (a booklet's Sources page)."""
+    body_of = [" ".join(page.split()[:-4]) for page in pdfread.page_texts(pdf)]  # less the footer
+    alone = [n for n, text in enumerate(body_of, 1) if text.endswith("Four long items")]
+    assert not alone, f"the heading is alone at the foot of page(s) {alone}"
+    assert any("Four long items • Item 1." in text for text in body_of)
