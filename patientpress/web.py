@@ -3,6 +3,11 @@
 The PDFs and the EPUB are built first (see the Makefile); after the HTML build their
 files are copied into ``_downloads/`` of the site, which is what Read the Docs serves.
 A missing file is a warning, so a strict build fails instead of publishing a dead link.
+
+A bibliography's entries are items of its list: docutils gives each citation the role
+``doc-biblioentry`` inside a ``role="list"`` citation list, a role DPUB-ARIA 1.1 deprecates,
+and axe fails the list (aria-required-children, critical); the e-book does the same in
+``epub.py``.
 """
 
 import shutil
@@ -76,8 +81,14 @@ def _copy_downloads(app, exception):
         shutil.copyfile(src, dest)
 
 
+def _citations_as_list_items(app, pagename, templatename, context, doctree):
+    if app.builder.name in ("html", "dirhtml") and "body" in context:
+        context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def setup(app):
     app.add_config_value("web_handout_dir", "", "html", types=(str,))
     app.add_config_value("web_epub_dir", "", "html", types=(str,))
     app.connect("doctree-resolved", _add_download_links)
     app.connect("build-finished", _copy_downloads)
+    app.connect("html-page-context", _citations_as_list_items)
