@@ -153,6 +153,9 @@ _JS_CONTROLS = _JS_HELPERS + r"""
   let i = 0;
   for (const el of document.querySelectorAll(sel)) {
     if (el.tabIndex < 0 || !visible(el) || el.closest('[aria-hidden="true"]')) continue;
+    // Tab stops once in a group of radio buttons, on the checked one; arrows move in it.
+    if (el.type === 'radio' && !el.checked && el.name && document.querySelector(
+        `input[type=radio][name="${CSS.escape(el.name)}"]:checked`)) continue;
     el.dataset.a11yControl = String(i++);
     out.push(describe(el));
   }
