@@ -290,3 +290,20 @@ def accessibility_problems(pdf):
             problems.append("text tagged with structure elements outside the tree (page "
                             f"furniture not marked as an artifact?) on pages {sorted(orphans)}")
     return problems
+
+
+def named_links(pdf):
+    """[(page number, destination name, page number it lands on or None)] of every link
+    to a named destination, in page order."""
+    found = []
+    with pikepdf.open(pdf) as doc:
+        pages = {p.objgen: i for i, p in enumerate(doc.pages, 1)}
+        for number, page in enumerate(doc.pages, 1):
+            for annot in page.get("/Annots", []):
+                dest = annot.get("/Dest")
+                if annot.get("/Subtype") != "/Link" or not isinstance(dest, pikepdf.String):
+                    continue
+                target = _named_dest(doc, dest)
+                found.append((number, str(dest),
+                              pages.get(target[0].objgen) if target is not None else None))
+    return found
