@@ -176,7 +176,7 @@ def _order_website(book, fmt):
 
 @check("reading-order", "epub")
 def _order_ebook(book, fmt):
-    assert epubread.nav_titles(book.epub) == ["Rain Garden", *ORDER]
+    assert [t for t in epubread.nav_titles(book.epub) if t in ORDER] == ORDER
 
 
 @check("reading-order", "pdf")
