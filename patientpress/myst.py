@@ -8,6 +8,8 @@
 - A hard line break (two spaces or a backslash at the end of a line) is a line break in
   every format: MyST writes it as a piece of raw HTML, which ``checks.py`` refuses, so
   here it becomes a ``hard_break`` node that each writer draws as its own line break.
+- A task list (``- [x] done``, the ``tasklist`` extension) keeps its boxes in every format:
+  MyST's raw HTML checkbox becomes a box the stylesheets draw, with its state in words.
 - An unknown role or directive names the extension that provides it when it is a known
   one ("{cite:ps} needs sphinxcontrib-bibtex in extensions ..."), with the file and line.
   It stays a warning, so a strict build fails; ``suppress_warnings = ["myst.role_unknown"]``
@@ -146,6 +148,17 @@ def _visit_text(translator, node):
     raise nodes.SkipNode
 
 
+# -- task lists ---------------------------------------------------------------------------
+
+def task_box(done):
+    """A task list's box (``- [x]``, ``- [ ]``), which MyST writes as a raw HTML checkbox that
+    ``checks.py`` refuses: a box the stylesheets draw (the print font has no ☐ or ☑), holding
+    the state in words, which a screen reader reads and the print stylesheets hide."""
+    state = "done" if done else "to do"
+    return nodes.inline("", "", nodes.inline("", state + ": ", classes=["task-state"]),
+                        classes=["task-box", "task-done" if done else "task-todo"])
+
+
 class Renderer(SphinxRenderer):
     """MyST's renderer, with a real line break and without ``%`` comment nodes."""
 
@@ -154,6 +167,14 @@ class Renderer(SphinxRenderer):
 
     def render_myst_line_comment(self, token):
         pass   # a note to the other authors: it has no place in any output
+
+    def render_list_item(self, token):
+        super().render_list_item(token)
+        item = self.current_node.children[-1] if self.current_node.children else None
+        first = item.children[0] if isinstance(item, nodes.list_item) and item.children else None
+        box = first.children[0] if isinstance(first, nodes.paragraph) and first.children else None
+        if isinstance(box, nodes.raw) and "task-list-item-checkbox" in box.astext():
+            box.replace_self(task_box("checked=" in box.astext()))
 
 
 class Parser(MystParser):

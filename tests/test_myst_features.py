@@ -123,3 +123,28 @@ def test_comments_are_dropped_when_raw_html_is_on_too(tmp_path):
 def test_known_roles_and_directives_name_their_package(name, package):
     found = myst.provider(name)
     assert (found[0] if found else "") == package
+
+
+@pytest.mark.parametrize("builder", FORMATS)
+def test_a_task_lists_boxes_are_kept_with_their_state_in_words(markup, builder):
+    """MyST writes a task list's box as a raw HTML checkbox, which patientpress refuses: it
+    becomes a box the stylesheets draw, its state in words for a screen reader."""
+    page = chapter_page(markup[builder], builder)
+    assert page.select("li input") == []
+    boxes = page.select("li .task-box")
+    classes = [" ".join(b["class"]) if isinstance(b["class"], list) else b["class"] for b in boxes]
+    assert [(c.split()[-1], b.get_text()) for c, b in zip(classes, boxes)] == [
+        ("task-done", "done: "), ("task-todo", "to do: ")]
+    items = [b.find_parent("li").get_text(" ", strip=True) for b in boxes]
+    assert items == ["done: Write down the pills you take",
+                     "to do: Ask about the tingling in your feet"]
+
+
+def test_the_pdf_prints_the_task_list(markup):
+    """The print document carries both boxes (print.css draws them: a bordered square, a
+    tick for a done one) and the PDF both items."""
+    pdf = next(markup["handout"].outdir.glob("*.pdf"))
+    text = " ".join(pdfread.text(pdf).split())
+    assert "Write down the pills you take" in text and "Ask about the tingling" in text
+    html = (markup["handout"].outdir / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="task-box') == 2
