@@ -20,6 +20,10 @@ copyright = "2026, The Patient Press writers"
 version = "2026.11"
 release = version
 language = "en"
+# The Spanish edition's message catalogs (issue 18, in progress): one catalog per document,
+# made with `sphinx-build -b gettext` and `sphinx-intl update -l es`; `-D language=es` reads them.
+locale_dirs = ["locales"]
+gettext_compact = False
 # Said once here, printed in every format: the front matter (MyST substitutions below),
 # every web and e-book page's notice, and every handout's cover and back page.
 review_date = "November 2026"
@@ -60,8 +64,10 @@ myst_heading_anchors = 0
 
 html_theme = "sphinx_book_theme"
 html_title = project
+# patientpress links its own stylesheet (accessible colours, focus rings, reflow) on every
+# page; _static/book.css, linked after it, is for this book's own styles.
 html_static_path = ["_static"]
-html_css_files = ["web.css"]
+html_css_files = ["book.css"]
 html_theme_options = {
     "use_download_button": False,  # the theme's ".pdf" button is the print dialog, not our file
     "show_toc_level": 2,
@@ -78,9 +84,9 @@ html_baseurl = (os.environ.get("READTHEDOCS_CANONICAL_URL")
 # -- EPUB (e-book) -----------------------------------------------------------
 
 epub_theme = "epub"  # sphinx_book_theme breaks EPUBCheck
-# The epub theme links epub.css itself, and _static/epub.css (our e-book styles) replaces
-# the theme's file of that name: listing it here linked it twice. Empty, not left out:
-# the default is html_css_files, which would bring in the website's web.css.
+# The epub theme links epub.css itself, and patientpress's e-book styles replace the
+# theme's file of that name. Empty, not left out: the default is html_css_files, which
+# would bring in the website's book.css.
 epub_css_files = []
 epub_basename = "neuropathy-stem-cells"
 # uid and identifier must agree (EPUBCheck NCX-001), and the uid is also an XML id,
