@@ -22,7 +22,7 @@ release = version
 language = "en"
 # The Spanish edition's message catalogs (issue 18, in progress): one catalog per document,
 # made with `sphinx-build -b gettext` and `sphinx-intl update -l es`; `-D language=es` reads them.
-locale_dirs = ["locales"]
+locale_dirs = ["../locales"]   # relative to the sources (docs/)
 gettext_compact = False
 # Said once here, printed in every format: the front matter (MyST substitutions below),
 # every web and e-book page's notice, and every handout's cover and back page.
