@@ -8,6 +8,17 @@ A bibliography's entries are items of its list: docutils gives each citation the
 ``doc-biblioentry`` inside a ``role="list"`` citation list, a role DPUB-ARIA 1.1 deprecates,
 and axe fails the list (aria-required-children, critical); the e-book does the same in
 ``epub.py``.
+
+The stylesheets come with patientpress (``static/``), so every book made with it wears them:
+the website links ``patientpress.css`` (7:1 contrast, focus rings, reflow, the download box)
+after the theme's and the extensions' stylesheets and before the book's own
+``html_css_files``; the e-book's ``epub.css`` takes the place of the epub theme's file of
+that name, and a book's own ``_static/epub.css``, copied after it, takes its place in turn.
+The handout builders link neither.
+
+A book's website does not publish its Markdown: ``html_copy_source`` is False (and with it
+``html_show_sourcelink``) unless conf.py says otherwise, since a chapter's comments are for
+its authors and appear in no output (issue 15).
 """
 
 import shutil
@@ -21,6 +32,14 @@ from . import chapters
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_DIR = "_downloads"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+WEB_CSS = "patientpress.css"
+# After the theme's (200) and the extensions' (500) stylesheets, before the book's own
+# html_css_files (800), so a book can still change any rule of ours.
+WEB_CSS_PRIORITY = 700
+WEB_BUILDERS = ("html", "dirhtml")
+# sphinx-book-theme's download menu entries that link a page's source in _sources/.
+SOURCE_BUTTONS = {"download-source-button", "download-notebook-button"}
 
 
 def _downloads(app, docname):
@@ -86,7 +105,46 @@ def _citations_as_list_items(app, pagename, templatename, context, doctree):
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
+def _add_stylesheets(app):
+    """Our static folder first in html_static_path (a book's own files of the same name,
+    copied after, win), and our website stylesheet linked on every page."""
+    name = app.builder.name
+    folder = "web" if name in WEB_BUILDERS else "epub" if name == "epub" else None
+    if folder is None:
+        return
+    app.config.html_static_path = [str(STATIC_DIR / folder), *app.config.html_static_path]
+    if folder == "web":
+        app.builder.add_css_file(WEB_CSS, priority=WEB_CSS_PRIORITY)
+
+
+def _publish_no_sources(app, config):
+    """html_copy_source defaults to False, and html_show_sourcelink to html_copy_source,
+    unless conf.py or the command line sets them (Sphinx has no public "was it set")."""
+    def unset(name):
+        return name not in config._raw_config and name not in config.overrides
+
+    if unset("html_copy_source"):
+        config.html_copy_source = False
+    if unset("html_show_sourcelink"):
+        config.html_show_sourcelink = config.html_copy_source
+
+
+def _drop_source_buttons(app, pagename, templatename, context, doctree):
+    """sphinx-book-theme's download menu links the page's copy in _sources/ whether there is
+    one or not (it reads no html_copy_source): without a copy, no link."""
+    if app.config.html_copy_source:
+        return
+    for button in context.get("header_buttons", []):
+        if button.get("type") == "group":
+            button["buttons"] = [b for b in button.get("buttons", [])
+                                 if b.get("label") not in SOURCE_BUTTONS]
+
+
 def setup(app):
+    app.connect("config-inited", _publish_no_sources)
+    app.connect("builder-inited", _add_stylesheets)
+    # After sphinx-book-theme fills its header buttons (501).
+    app.connect("html-page-context", _drop_source_buttons, priority=502)
     app.add_config_value("web_handout_dir", "", "html", types=(str,))
     app.add_config_value("web_epub_dir", "", "html", types=(str,))
     app.connect("doctree-resolved", _add_download_links)

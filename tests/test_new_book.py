@@ -110,6 +110,21 @@ def test_the_ebook_opens(builds):
     assert opf.findtext(".//{http://purl.org/dc/elements/1.1/}title") == TITLE
 
 
+def test_the_website_and_the_ebook_wear_patientpresss_stylesheets(builds):
+    """The new book has no _static/: its website links patientpress's stylesheet (7:1
+    contrast, focus rings, reflow) and its e-book carries patientpress's e-book styles."""
+    static = ROOT / "patientpress" / "static"
+    for page in ("index.html", "chapters/01-getting-started.html"):
+        soup = BeautifulSoup((builds / "html" / page).read_text(encoding="utf-8"), "html.parser")
+        sheets = [link["href"].split("?")[0] for link in soup.select('link[rel="stylesheet"]')]
+        assert sheets[-1].endswith("_static/patientpress.css"), (page, sheets)
+    assert (builds / "html" / "_static" / "patientpress.css").read_text(encoding="utf-8") == \
+        (static / "web" / "patientpress.css").read_text(encoding="utf-8")
+    with zipfile.ZipFile(epubread.find(builds / "epub")) as zf:
+        assert zf.read("_static/epub.css").decode("utf-8") == \
+            (static / "epub" / "epub.css").read_text(encoding="utf-8")
+
+
 @pytest.mark.slow
 def test_the_ebook_passes_epubcheck(builds):
     assert epubread.epubcheck(epubread.find(builds / "epub")) == []

@@ -50,6 +50,9 @@ myst_disable_syntax = ["html_block", "html_inline"]
 
 html_theme = "sphinx_book_theme"
 html_title = project
+# patientpress links its own stylesheet (7:1 contrast, focus rings) on every page, and styles
+# the e-book. For styles of your own: a _static/ folder beside this file, then
+# html_static_path = ["_static"] and html_css_files = ["book.css"].
 html_theme_options = {
     "use_download_button": False,  # the theme's ".pdf" button is the print dialog, not our PDF
     "navbar_persistent": [],       # one search field (the sidebar's) is enough
