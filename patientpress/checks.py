@@ -154,6 +154,12 @@ class RemotePictures(SphinxPostTransform):
             uri = image.get("uri", "")
             if "://" not in uri:
                 continue
+            if uri.lower().startswith("file:"):   # not the web: a file outside the book
+                logger.warning("image %r refused: it is a file outside the book's source "
+                               "folder; copy the picture into the book's folder and link the "
+                               "copy", uri, location=image, type="patientpress", subtype="image")
+                image.parent.remove(image)
+                continue
             logger.warning("picture %s is on the web: the e-book and the PDFs show its address "
                            "instead; save it into the book's folder and link it by a relative "
                            "path to show it there", uri, location=image, type="patientpress",
