@@ -126,6 +126,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         singlefile.mark_short_lists(tree)
         singlefile.mark_wide_tables(tree)
         singlefile.mark_page_refs(tree)
+        singlefile.name_shared_headings(tree, words.words(self.config)["in_chapter"])
         return tree
 
     def _chapter_entries(self, tree):

@@ -245,6 +245,36 @@ def mark_wide_tables(tree):
             table["classes"].append("wide-table")
 
 
+def name_shared_headings(tree, word="in"):
+    """A link to a heading that several chapters share ("What you can do next") names the
+    chapter it leads to, inside the link, before its page number: on paper the reader
+    cannot tell which one it means. ``word`` is the print theme's word for it."""
+    sections = {i: s for s in tree.findall(nodes.section) for i in s["ids"]}
+    titles = {}
+    for section in {id(s): s for s in sections.values()}.values():
+        titles[_own_title(section)] = titles.get(_own_title(section), 0) + 1
+    # inline_all_toctrees marks each section with its document (its parent links are not
+    # kept): a document's chapter is the first section of its start_of_file.
+    chapters = {}
+    for start in tree.findall(addnodes.start_of_file):
+        first = next((c for c in start.children if isinstance(c, nodes.section)), None)
+        if first is not None:
+            chapters.setdefault(start["docname"], first)
+    for ref in tree.findall(nodes.reference):
+        target = sections.get(ref.get("refid") or ref.get("refuri", "")[1:] or None)
+        if target is None or titles.get(_own_title(target), 0) < 2:
+            continue
+        chapter = chapters.get(target.get("docname"))
+        if chapter is not None and chapter is not target:
+            # A locator, as a page number is (readability leaves out class where-note).
+            ref += nodes.inline("", f" ({word} “{_own_title(chapter)}”)", classes=["where-note"])
+
+
+def _own_title(section):
+    title = next((c for c in section.children if isinstance(c, nodes.title)), None)
+    return " ".join(title.astext().split()) if title is not None else ""
+
+
 def mark_page_refs(tree):
     """Every link to a place in the print document prints that place's page ("…, page 21",
     print.css ``a.page-ref``): on paper a reader cannot click. Glossary words are left as

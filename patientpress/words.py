@@ -42,6 +42,8 @@ PATIENT = {
     # A link out of a chapter handout: "(in the full guide: “Chapter”, online at …)".
     "in_full_guide": "in the full guide",
     "online_at": "online at",
+    # A link to a heading several chapters share: "What you can do next (in “Chapter”), page 9".
+    "in_chapter": "in",
 }
 PRESETS = {
     "patient": PATIENT,

@@ -74,3 +74,11 @@ def test_a_heading_never_ends_up_alone_on_a_page(pdf):
     alone = [n for n, text in enumerate(body_of, 1) if text.endswith("Four long items")]
     assert not alone, f"the heading is alone at the foot of page(s) {alone}"
     assert any("Four long items • Item 1." in text for text in body_of)
+
+
+def test_a_link_to_a_heading_chapters_share_names_the_chapter(pdf):
+    """Both chapters have "What you can do next": on paper, the link says which one."""
+    text = " ".join(pdfread.text(pdf).split())
+    page = next(n for n, t in enumerate(pdfread.page_texts(pdf), 1)
+                if "Read the four items again" in t)
+    assert f"See What you can do next (in “A Long Short List”), page {page} before" in text, text

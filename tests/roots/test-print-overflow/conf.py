@@ -1,5 +1,6 @@
-"""A book whose pictures and tables are wider than the page: a screenshot in a list, at its
-pixel size twice the text block, and a table of eight columns headed by links."""
+"""A book whose pictures and tables are wider than the page (a screenshot in a list, at its
+pixel size twice the text block, and a table of eight columns headed by links), and two
+chapters that share a heading ("What you can do next") the opening page links to."""
 project = "Overflow Book"
 author = "Test Writers"
 copyright = "2026, Test Writers"
