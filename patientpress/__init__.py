@@ -18,7 +18,7 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 def setup(app):
     from . import (bookchecks, builder, checks, editions, epub, files, freshness, myst, notice,
-                   web, words)
+                   pictures, web, words)
     from . import design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
@@ -30,6 +30,7 @@ def setup(app):
     epub.setup(app)
     web.setup(app)
     checks.setup(app)
+    pictures.setup(app)
     myst.setup(app)
     freshness.setup(app)
     notice.setup(app)

@@ -137,42 +137,6 @@ def refuse_unsafe_markup(app, doctree):
         image.parent.remove(image)
 
 
-class RemotePictures(SphinxPostTransform):
-    """A picture the book shows from the web is a link, with its address, in the e-book and
-    the PDFs; the website shows the picture as before.
-
-    Neither is built from the network: the PDF's renderer refuses it, and for the e-book
-    Sphinx would fetch the picture at build time (an e-book must carry its pictures), a
-    build that fails offline and changes with the web site. The warning says how to show
-    the picture there instead; ``suppress_warnings`` passes it by its type.
-    """
-    default_priority = 90  # before Sphinx's ImageDownloader (100) fetches it
-    builders = ("epub", "handout", "clinic-editions")
-
-    def run(self, **kwargs):
-        for image in list(self.document.findall(nodes.image)):
-            uri = image.get("uri", "")
-            if "://" not in uri:
-                continue
-            if uri.lower().startswith("file:"):   # not the web: a file outside the book
-                logger.warning("image %r refused: it is a file outside the book's source "
-                               "folder; copy the picture into the book's folder and link the "
-                               "copy", uri, location=image, type="patientpress", subtype="image")
-                image.parent.remove(image)
-                continue
-            logger.warning("picture %s is on the web: the e-book and the PDFs show its address "
-                           "instead; save it into the book's folder and link it by a relative "
-                           "path to show it there", uri, location=image, type="patientpress",
-                           subtype="remote_image")
-            link = nodes.reference(uri, uri, refuri=uri)
-            if isinstance(image.parent, nodes.reference):  # a linked picture: no nested link
-                image.replace_self(nodes.Text(f"Picture online: {uri}"))
-            elif isinstance(image.parent, nodes.TextElement):
-                image.replace_self(nodes.inline("", "Picture online: ", link))
-            else:
-                image.replace_self(nodes.paragraph("", "Picture online: ", link))
-
-
 def _shown(path):
     """A path as the author would type it: from the current folder when it lies inside."""
     path = Path(os.path.normpath(path))
@@ -415,7 +379,6 @@ def setup(app):
     # After the refusals above, before the image collector warns in its own words.
     app.connect("doctree-read", report_missing_images, priority=450)
     app.connect("doctree-read", check_empty)
-    app.add_post_transform(RemotePictures)
     app.add_post_transform(PrintCharacters)
     # On every handout build, also one that reads no chapter because the e-book's build
     # just read them into the same doctrees (make's order): env-check-consistency would
