@@ -109,8 +109,10 @@ def sphinx_build(builder, outdir, *extra, srcdir=ROOT / "docs", confdir=ROOT, en
     return subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})})
 
 
-def _book(tmp_path_factory, builder, *extra):
-    outdir = tmp_path_factory.mktemp(f"book-{builder}") / builder
+def _book(tmp_path_factory, builder, *extra, language="en"):
+    outdir = tmp_path_factory.mktemp(f"book-{language}-{builder}") / builder
+    if language != "en":
+        extra = (*extra, "-D", f"language={language}")
     proc = sphinx_build(builder, outdir, *extra)
     assert proc.returncode == 0, f"{builder} build failed:\n{proc.stdout}\n{proc.stderr}"
     return outdir
@@ -149,3 +151,29 @@ def built_epub(tmp_path_factory):
 def built_handout(tmp_path_factory):
     """The whole book built as the PDF handout; returns the output folder."""
     return _book(tmp_path_factory, "handout")
+
+
+# The Spanish edition: the same sources with language = "es", text from locales/es/.
+@pytest.fixture(scope="session")
+def built_epub_es(tmp_path_factory):
+    """The whole book in Spanish as an EPUB; returns the output folder."""
+    return _book(tmp_path_factory, "epub", language="es")
+
+
+@pytest.fixture(scope="session")
+def built_handout_es(tmp_path_factory):
+    """The whole book in Spanish as the PDF handouts; returns the output folder."""
+    return _book(tmp_path_factory, "handout", language="es")
+
+
+@pytest.fixture(scope="session")
+def built_html_es(tmp_path_factory, built_epub_es, built_handout_es):
+    """The whole book in Spanish as the website, with its downloads."""
+    return _book(tmp_path_factory, "html", "-D", f"web_handout_dir={built_handout_es}",
+                 "-D", f"web_epub_dir={built_epub_es}", language="es")
+
+
+@pytest.fixture(scope="session")
+def built_book_es(built_html_es):
+    """The Spanish website with the book-check settings its build recorded."""
+    return bookchecks.BuiltBook(built_html_es, built_html_es.parent / ".doctrees-html")
