@@ -137,6 +137,11 @@ bookcheck_claims = {"file": "tests/coverage.yaml", "count": 67, "min_passage_wor
                     "max_passage_words": 15, "min_pemat": 80.0}
 # The glossary explains the hard words a reader meets: 15 terms or more, each linked from a
 # chapter.
+# The Spanish edition's targets take the place of bookcheck_readability in a Spanish build:
+# Fernández-Huerta (textstat's reading ease for Spanish) per page, and short sentences.
+bookcheck_readability_by_language = {
+    "es": {"min_fernandez_huerta": 70.0, "max_sentence_words": 20},
+}
 bookcheck_glossary = {"min_terms": 15}
 # The opening page says who wrote the book, when it was reviewed, and that it is not advice,
 # in a box a reader cannot miss; it points to the sources.
