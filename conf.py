@@ -20,6 +20,9 @@ copyright = "2026, The Patient Press writers"
 version = "2026.11"
 release = version
 language = "en"
+# The languages the book is published in (make builds each; the Spanish text is in
+# locales/es/). Each website page links to itself in the others, named in that language.
+book_languages = {"en": "Read this page in English", "es": "Leer esta página en español"}
 # The Spanish edition's message catalogs (issue 18, in progress): one catalog per document,
 # made with `sphinx-build -b gettext` and `sphinx-intl update -l es`; `-D language=es` reads them.
 locale_dirs = ["../locales"]   # relative to the sources (docs/)

@@ -17,8 +17,8 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 
 def setup(app):
-    from . import (bookchecks, builder, checks, editions, epub, files, freshness, myst, notice,
-                   pictures, web, words)
+    from . import (bookchecks, builder, checks, editions, epub, files, freshness, i18n, myst,
+                   notice, pictures, web, words)
     from . import design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
@@ -35,6 +35,7 @@ def setup(app):
     freshness.setup(app)
     notice.setup(app)
     words.setup(app)
+    i18n.setup(app)
     bookchecks.setup(app)
     mathsvg.setup(app)
     design.setup(app)

@@ -33,6 +33,7 @@ from sphinx.util import logging
 
 from . import chapters, mathsvg
 from .files import ZIP_EPOCH_MIN, atomic_write
+from .i18n import N_, gettext
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
 # (the table Ace by DAISY checks in its epub-type-has-matching-role rule).
@@ -56,6 +57,10 @@ EPUB_TYPE_ROLES = {
 # DPUB-ARIA 1.1 deprecates doc-biblioentry (EPUBCheck warns RSC-017), which docutils puts
 # on every citation, inside its role="list" citation list: each is a list item instead.
 DEPRECATED_ROLES = {"doc-biblioentry": "listitem"}
+A11Y_SUMMARY = N_("Text with headings, a table of contents and alternative text for every "
+                  "figure. The figures are also described in the text. Text can be resized "
+                  "and recoloured.")
+A11Y_CERTIFIER = N_("The Patient Press project (self-assessed)")
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 EPUB_TYPE = f"{{{OPS}}}type"
@@ -268,10 +273,8 @@ def setup(app):
         "structuralNavigation", "alternativeText", "tableOfContents", "readingOrder",
         "displayTransformability"], "epub")
     app.add_config_value("epub_a11y_hazards", ["none"], "epub")
-    app.add_config_value(
-        "epub_a11y_summary",
-        "Text with headings, a table of contents and alternative text for every figure. "
-        "The figures are also described in the text. Text can be resized and recoloured.",
-        "epub")
-    app.add_config_value("epub_a11y_certifier", "The Patient Press project (self-assessed)",
-                         "epub")
+    # In the book's language: a reading app shows them to the reader.
+    app.add_config_value("epub_a11y_summary",
+                         lambda config: gettext(config.language, A11Y_SUMMARY), "epub")
+    app.add_config_value("epub_a11y_certifier",
+                         lambda config: gettext(config.language, A11Y_CERTIFIER), "epub")

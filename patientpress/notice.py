@@ -10,21 +10,24 @@ it is not and how old it is.
 
 from docutils import nodes
 
+from .i18n import N_, gettext
+
 #: Today's words, for a book that sets none.
-DEFAULT_NOTICE = ("This guide gives general information. It is not medical advice. Talk "
-                  "with your own doctor before you start, stop or change any treatment.")
+DEFAULT_NOTICE = N_("This guide gives general information. It is not medical advice. Talk "
+                    "with your own doctor before you start, stop or change any treatment.")
 PAGE_BUILDERS = ("html", "dirhtml", "epub")
 
 
 def _default_notice(config):
-    return DEFAULT_NOTICE if config.handout_preset == "patient" else ""
+    return gettext(config.language, DEFAULT_NOTICE) if config.handout_preset == "patient" else ""
 
 
 def page_notice(config):
     """The notice as one paragraph of text, with the review date; "" for none."""
     parts = [config.patient_notice.strip()]
     if config.handout_review_date:
-        parts.append(f"Last reviewed: {config.handout_review_date}.")
+        reviewed = gettext(config.language, "Last reviewed:")
+        parts.append(f"{reviewed} {config.handout_review_date}.")
     return " ".join(p for p in parts if p)
 
 

@@ -8,7 +8,10 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from .i18n import N_, gettext
+
 logger = logging.getLogger(__name__)
+PICTURE_ONLINE = N_("Picture online:")
 
 
 class RemotePictures(SphinxPostTransform):
@@ -39,12 +42,13 @@ class RemotePictures(SphinxPostTransform):
                            "path to show it there", uri, location=image, type="patientpress",
                            subtype="remote_image")
             link = nodes.reference(uri, uri, refuri=uri)
+            said = gettext(self.config.language, PICTURE_ONLINE) + " "
             if isinstance(image.parent, nodes.reference):  # a linked picture: no nested link
-                image.replace_self(nodes.Text(f"Picture online: {uri}"))
+                image.replace_self(nodes.Text(said + uri))
             elif isinstance(image.parent, nodes.TextElement):
-                image.replace_self(nodes.inline("", "Picture online: ", link))
+                image.replace_self(nodes.inline("", said, link))
             else:
-                image.replace_self(nodes.paragraph("", "Picture online: ", link))
+                image.replace_self(nodes.paragraph("", said, link))
 
 
 def setup(app):

@@ -28,6 +28,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from . import chapters
+from .i18n import N_, gettext
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ WEB_CSS = "patientpress.css"
 # html_css_files (800), so a book can still change any rule of ours.
 WEB_CSS_PRIORITY = 700
 WEB_BUILDERS = ("html", "dirhtml")
+# The download box's words, translated when used (i18n.py).
+DOWNLOADS_TITLE = N_("Download and print:")
+THIS_CHAPTER = N_("Printable handout of this chapter only (PDF)")
+PAGES_CHAPTER = N_("Printable handout of this page's chapter (PDF)")
+WHOLE_BOOK = N_("Printable handout, whole guide (PDF)")
+LARGE_PRINT = N_("Large-print edition (PDF, 18 point)")
+EBOOK = N_("E-book for reading apps (EPUB)")
 # sphinx-book-theme's download menu entries that link a page's source in _sources/.
 SOURCE_BUTTONS = {"download-source-button", "download-notebook-button"}
 
@@ -51,13 +59,13 @@ def _downloads(app, docname):
     items = []
     chapter = chapters.Guide(app.env, cfg, "chapters" in products).handout_of(docname)
     if chapter:
-        items.append((chapters.pdf_name(chapter), "Printable handout of this chapter only (PDF)"
-                      if chapter == docname else "Printable handout of this page's chapter (PDF)"))
+        items.append((chapters.pdf_name(chapter), THIS_CHAPTER
+                      if chapter == docname else PAGES_CHAPTER))
     if "book" in products:
-        items.append((f"{base}.pdf", "Printable handout, whole guide (PDF)"))
+        items.append((f"{base}.pdf", WHOLE_BOOK))
     if "large-print" in products:
-        items.append((f"{base}-large-print.pdf", "Large-print edition (PDF, 18 point)"))
-    items.append((f"{cfg.epub_basename}.epub", "E-book for reading apps (EPUB)"))
+        items.append((f"{base}-large-print.pdf", LARGE_PRINT))
+    items.append((f"{cfg.epub_basename}.epub", EBOOK))
     return items
 
 
@@ -67,10 +75,11 @@ def _add_download_links(app, doctree, docname):
     depth = docname.count("/")
     prefix = "../" * depth + DOWNLOAD_DIR + "/"
     box = nodes.container(classes=["downloads"])
-    box += nodes.paragraph("", "Download and print:", classes=["downloads-title"])
+    lang = app.config.language
+    box += nodes.paragraph("", gettext(lang, DOWNLOADS_TITLE), classes=["downloads-title"])
     items = nodes.bullet_list()
     for path, label in _downloads(app, docname):
-        ref = nodes.reference("", label, refuri=prefix + path, internal=False,
+        ref = nodes.reference("", gettext(lang, label), refuri=prefix + path, internal=False,
                               classes=["download-link"])
         items += nodes.list_item("", nodes.paragraph("", "", ref))
     box += items
