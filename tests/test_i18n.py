@@ -6,8 +6,10 @@ The tiny root ``test-i18n`` is an English book with its Spanish catalogs; each t
 a copy of it in Spanish, in-process, and edits the copy to break one thing.
 """
 
+import gettext
 import re
 import shutil
+import time
 import zipfile
 from pathlib import Path
 
@@ -134,6 +136,25 @@ def test_a_stale_or_missing_translation_fails_the_build_naming_the_file(root, br
     found = untranslated(built)
     assert found and expected in "\n".join(found), built.warnings
     assert "sphinx-intl update" in found[0] and "locales/es/LC_MESSAGES" in found[0]
+
+
+@pytest.mark.parametrize("edit", [
+    lambda root: _edit(root / "locales/es/LC_MESSAGES/care.po",
+                       'msgid "Look at', '#, fuzzy\nmsgid "Look at'),
+    lambda root: _edit(root / "care.md", "any sore.", "any sore or cut."),
+], ids=["catalog-made-fuzzy", "english-edited"])
+def test_an_edit_after_a_good_build_fails_the_next_build(root, edit):
+    """Incremental, as make rebuilds: the edited document is read again and caught."""
+    assert untranslated(build(root, "epub")) == []
+    time.sleep(0.05)
+    edit(root)
+    # Python's gettext keeps every .mo it loaded for the life of the process; a second build
+    # in this process would read the old one. make builds in a new process each time.
+    gettext._translations.clear()
+    built = build_in_process("epub", root, root.parent / "_build", {"language": "es"},
+                             freshenv=False)
+    found = untranslated(built)
+    assert found and "care.md:3" in found[0], built.warnings
 
 
 def test_an_old_compiled_catalog_without_its_po_is_not_trusted(root):
