@@ -61,6 +61,8 @@ A11Y_SUMMARY = N_("Text with headings, a table of contents and alternative text 
                   "figure. The figures are also described in the text. Text can be resized "
                   "and recoloured.")
 A11Y_CERTIFIER = N_("The Patient Press project (self-assessed)")
+TOC_TITLE = N_("Table of Contents")
+COVER_TITLE = N_("Cover")
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 EPUB_TYPE = f"{{{OPS}}}type"
@@ -148,6 +150,13 @@ class AccessibleEpubBuilder(Epub3Builder):
     template_dir = TEMPLATE_DIR
     # Formulas as SVG pictures: a reading app may run no MathJax (Sphinx's default).
     math_renderer_name = mathsvg.NAME
+
+    @property
+    def guide_titles(self):
+        """The navigation's title and the guide's, in the book's language (Sphinx's are
+        English strings)."""
+        return {"toc": gettext(self.config.language, TOC_TITLE),
+                "cover": gettext(self.config.language, COVER_TITLE)}
 
     @property
     def html_tag(self):
