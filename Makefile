@@ -25,14 +25,26 @@ STAMP          = $(VENV)/.installed
 # scripts/build swaps an output folder in only when its build succeeded; several formats
 # separated by --next are built in one process (Python and the extensions load once).
 BUILD          = $(PYTHON) scripts/build
-job            = $(BUILDDIR)/$(1) -b $(2) $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees $(SOURCEDIR)
+
+# Languages: the book's own (conf.py's `language`) builds into $(BUILDDIR)/html, epub,
+# handout; each translation into $(BUILDDIR)/<lang>/html, epub, handout, from the catalogs
+# in locales/<lang>/. `make LANGUAGES=en` builds one. The default is every language of
+# conf.py's book_languages. One process per language: Sphinx keeps its translations in
+# process-wide state.
+CONF_LANGUAGES := $(shell sed -n 's/^book_languages *= *{\(.*\)}.*/\1/p' $(CONFDIR)/conf.py | grep -o '"[A-Za-z_-]*":' | tr -d '":')
+SOURCE_LANGUAGE := $(shell sed -n 's/^language *= *"\([A-Za-z_-]*\)".*/\1/p' $(CONFDIR)/conf.py)
+LANGUAGES     ?= $(or $(CONF_LANGUAGES),$(SOURCE_LANGUAGE),en)
+langdir        = $(if $(filter $(1),$(or $(SOURCE_LANGUAGE),en)),$(BUILDDIR),$(BUILDDIR)/$(1))
+ljob           = $(call langdir,$(1))/$(2) -b $(3) $(SPHINX_ARGS) -D language=$(1) -d $(call langdir,$(1))/doctrees $(SOURCEDIR)
+# $(call each,FORMAT BUILDER [--next FORMAT BUILDER]...): one build process per language.
+each           = $(foreach l,$(LANGUAGES),$(BUILD) $(call ljob,$(l),$(1),$(2))$(if $(3), --next $(call ljob,$(l),$(3),$(4)))$(if $(5), --next $(call ljob,$(l),$(5),$(6))) &&) true
 
 .DEFAULT_GOAL := all
 
 help:  ## this list
 	@echo "Targets:"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
-	@echo "Variables: PAPER=letter|a4  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)"
+	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)"
 
 # The book's own extension (patientpress/) goes in editable, with the pinned setuptools
 # and no download: an edit to it counts at once, and conf.py needs no sys.path entry.
@@ -45,20 +57,20 @@ $(STAMP): requirements.txt pyproject.toml scripts/ensure-system-packages
 
 venv: $(STAMP)  ## create or refresh the virtual environment
 
-all: $(STAMP)  ## the website, the e-book and the PDF handouts
-	$(BUILD) $(call job,epub,epub) --next $(call job,handout,handout) --next $(call job,html,html)
-	@echo "Website:  $(BUILDDIR)/html/index.html"
-	@echo "E-book:   $(BUILDDIR)/epub/*.epub"
-	@echo "Handouts: $(BUILDDIR)/handout/*.pdf and $(BUILDDIR)/handout/chapters/*.pdf"
+all: $(STAMP)  ## the website, the e-book and the PDF handouts, in every language
+	$(call each,epub,epub,handout,handout,html,html)
+	@$(foreach l,$(LANGUAGES),echo "[$(l)] Website:  $(call langdir,$(l))/html/index.html"; \
+	  echo "[$(l)] E-book:   $(call langdir,$(l))/epub/*.epub"; \
+	  echo "[$(l)] Handouts: $(call langdir,$(l))/handout/*.pdf and $(call langdir,$(l))/handout/chapters/*.pdf";)
 
 html: $(STAMP) epub pdf  ## the website (links to the PDF and EPUB downloads)
-	$(BUILD) $(call job,html,html)
+	$(call each,html,html)
 
 epub: $(STAMP)  ## the e-book
-	$(BUILD) $(call job,epub,epub)
+	$(call each,epub,epub)
 
 pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
-	$(BUILD) $(call job,handout,handout)
+	$(call each,handout,handout)
 
 handout: pdf
 
@@ -67,7 +79,7 @@ clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/ (SHARD
 
 a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build/a11y
 	@scripts/ensure-system-packages test
-	$(PYTHON) -m tools.a11y $(BUILDDIR)
+	$(foreach l,$(LANGUAGES),$(PYTHON) -m tools.a11y $(call langdir,$(l)) &&) true
 	$(PYTHON) -m pytest tests -m "a11y and not book" -p no:cacheprovider -q
 
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)
