@@ -30,6 +30,8 @@ MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: A language code as Sphinx takes it: ``es``, ``pt_BR``, ``zh_Hant``, ``sr_Latn_RS``.
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_[A-Z]{2}|_[0-9]{3})?$")
 
 
 @dataclasses.dataclass
@@ -47,8 +49,18 @@ class Clinic:
     qr: str = ""
     reviewed_by: str = ""   # the clinician who checked the guide for this clinic
     feedback: str = ""      # how a patient sends the clinic questions or comments on it
+    language: tuple = ()    # the languages of its editions; () is the book's own language
     needs_fallback: bool = False   # has Arabic-script text: add the fallback font
     notes: list = dataclasses.field(default_factory=list)
+
+    def languages(self, source):
+        """The languages of this clinic's editions, the book's own (``source``) first."""
+        return tuple(sorted(self.language or (source,), key=lambda lang: lang != source))
+
+    def folder(self, language, source):
+        """The name of its edition in ``language`` (a folder, and its PDFs' first part):
+        the slug in the book's own language, ``<slug>-<language>`` in another."""
+        return self.slug if language == source else f"{self.slug}-{language}"
 
 
 class Glyphs:
@@ -125,6 +137,30 @@ def _logo(value, info):
     return path
 
 
+def _language_fix(code):
+    """``code`` written as a language code should be (``es-MX`` -> ``es_MX``), or None."""
+    parts = code.strip().replace("-", "_").split("_")
+    parts = [parts[0].lower()] + [p.upper() if len(p) == 2 else p.title() for p in parts[1:]]
+    fixed = "_".join(parts)
+    return fixed if LANGUAGE_RE.match(fixed) else None
+
+
+def _languages(value, info):
+    """One language code or a list of them, as a tuple without repeats."""
+    codes = [value] if isinstance(value, str) else value
+    if not codes:
+        raise _problem(f"'language' is empty. Fix: {EXAMPLE['language']}, or leave it out for "
+                       "the book's own language")
+    for code in codes:
+        if not LANGUAGE_RE.match(code):
+            fix = _language_fix(code)
+            raise _problem(
+                f"'language' has {code!r}, which is not a language code. Fix: "
+                + (f"language: {fix}" if fix and fix != code
+                   else "write a code such as es, en or pt_BR, e.g. language: es"))
+    return tuple(dict.fromkeys(codes))
+
+
 Lines = Annotated[list[str] | str, AfterValidator(_lines)]
 Text = Annotated[str, AfterValidator(lambda value, info: _lines([value], info)[0])]
 Url = Annotated[Text, AfterValidator(_url)]
@@ -133,6 +169,7 @@ Logo = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1),
 Paper = Annotated[Literal[tuple(paper_sizes.SIZES)],
                   BeforeValidator(lambda v: v.lower() if isinstance(v, str) else v)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_RE.pattern)]
+Languages = Annotated[str | list[str], AfterValidator(_languages)]
 
 
 class Fields(BaseModel):
@@ -155,6 +192,9 @@ class Fields(BaseModel):
     feedback: Text = Field("", examples=['"Ask at the front desk, or call +1 555 0100"'])
     slug: Slug = Field(None, examples=["riverside-clinic"],
                        description="lowercase letters, digits and hyphens")
+    language: Languages = Field((), examples=["es", "[en, es]"],
+                                description="a language code, such as es, or a list of them, "
+                                            "such as [en, es]")
 
 
 FIELDS = Fields.model_fields
@@ -285,22 +325,25 @@ def clinic_files(folder):
                   if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".toml"))
 
 
-def load_folder(folder, glyphs):
-    """All clinics of ``folder``: (good clinics, {file: ClinicError})."""
+def load_folder(folder, glyphs, source="en"):
+    """All clinics of ``folder``: (good clinics, {file: ClinicError}). ``source`` is the
+    book's own language: two clinics clash when any of their editions would get the same
+    name (``riverside`` in Spanish and a clinic with the slug ``riverside-es``)."""
     good, failed = [], {}
     for path in clinic_files(folder):
         try:
             good.append(load_clinic(path, glyphs))
         except ClinicError as exc:
             failed[path] = exc
-    by_slug = {}
+    by_name = {}
     for clinic in good:
-        by_slug.setdefault(clinic.slug, []).append(clinic)
-    for slug, same in by_slug.items():
+        for language in clinic.languages(source):
+            by_name.setdefault(clinic.folder(language, source), []).append(clinic)
+    for name, same in by_name.items():
         if len(same) > 1:
             names = ", ".join(c.path.name for c in same)
             for clinic in same:
-                failed[clinic.path] = ClinicError(clinic.path, slug=slug, problems=[
-                    f"the clinics in {names} all get the file name '{slug}'. Fix: give each a "
+                failed[clinic.path] = ClinicError(clinic.path, slug=clinic.slug, problems=[
+                    f"the clinics in {names} all get the file name '{name}'. Fix: give each a "
                     "different name, or add a different slug: line to each"])
     return [c for c in good if c.path not in failed], failed

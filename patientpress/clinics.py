@@ -7,6 +7,11 @@ the doctrees of the book's own build, so nothing is read again::
 
     python -m patientpress.clinics clinics/ --source docs --conf . --out _build/clinics
 
+A clinic file's ``language:`` (``es``, or ``[en, es]``; the book's own language when left
+out) asks for its editions in those languages: the builder runs once per language, with
+``language`` set, and an edition in another language than the book's goes to
+``OUT/<slug>-<lang>/`` (:func:`_build_languages`).
+
 A clinic file with a problem fails alone, with a message naming the file, the field and
 the fix; its PDFs are not written (an older edition of it is removed) and the others
 still build. ``--shard K/N`` builds only the clinic files of shard K of N, so that N
@@ -15,6 +20,7 @@ folder or several.
 """
 
 import argparse
+import dataclasses
 import hashlib
 import io
 import os
@@ -75,8 +81,11 @@ def _parser():
                     "web address, opening hours and logo on the cover and the back page.",
         epilog="Outputs: OUT/<slug>/<slug>-handout.pdf, <slug>-large-print.pdf (clinics with "
                "large_print: true), <slug>-booklet.pdf (fold-and-staple booklet) and, with "
-               "--products chapters, chapters/<slug>-<chapter>.pdf. Exit status 1 if any "
-               "clinic failed (the others are still written).")
+               "--products chapters, chapters/<slug>-<chapter>.pdf. A clinic file's "
+               "language: (es, or [en, es]) asks for editions in other languages than the "
+               "book's: OUT/<slug>-<lang>/<slug>-<lang>-handout.pdf and so on, built from the "
+               "book's catalogs. Exit status 1 if any clinic failed (the others are still "
+               "written).")
     p.add_argument("folder", type=Path, help="folder of clinic files, e.g. clinics/")
     p.add_argument("--source", type=Path, default=Path("docs"),
                    help="the book's source folder (default: %(default)s)")
@@ -158,25 +167,94 @@ def main(argv=None):
     return 1 if failed else 0
 
 
+# -- the book's languages ---------------------------------------------------------------
+
+@dataclasses.dataclass
+class Book:
+    """The book's own language and the languages it has catalogs for (``locale_dirs``,
+    relative to the source folder, as Sphinx reads them)."""
+
+    source: str
+    languages: tuple   # the book's own first
+
+    def has(self, language):
+        return language in self.languages
+
+    def doctrees(self, doctrees, language):
+        """The doctrees of the book in ``language``: ``--doctrees`` for its own, the
+        Makefile's ``<doctrees>/../<language>/doctrees`` for a translation."""
+        return doctrees if language == self.source else doctrees.parent / language / "doctrees"
+
+
+def read_book(args):
+    """The :class:`Book` that ``--conf`` and ``--source`` name (conf.py is read, as Sphinx
+    reads it, for its ``language`` and ``locale_dirs``)."""
+    from sphinx.config import Config
+    from sphinx.util.tags import Tags
+
+    try:
+        config = Config.read(args.conf.resolve(), overrides={}, tags=Tags())
+    except Exception as exc:
+        raise SystemExit(f"error: the book's {args.conf / 'conf.py'} could not be read "
+                         f"({type(exc).__name__}: {exc}). Fix the book first: make pdf") from None
+    source = config.language or "en"
+    found = set()
+    for folder in config.locale_dirs:
+        root = args.source / folder
+        if root.is_dir():
+            found |= {d.name for d in root.iterdir()
+                      if next((d / "LC_MESSAGES").rglob("*.po"), None) is not None}
+    return Book(source, (source, *sorted(found - {source})))
+
+
+def _no_catalogs(language, book):
+    others = [lang for lang in book.languages if lang != book.source]
+    fix = (f"language: {others[0]}, or leave it out for {book.source}" if others
+           else f"leave 'language' out (the book is in {book.source} only)")
+    return (f"'language' asks for {language!r}, but the book has no {language!r} translation "
+            f"(no {language}/LC_MESSAGES/ folder of .po files in its locale_dirs); the book's "
+            f"languages are: {', '.join(book.languages)}. Fix: {fix}, or translate the book "
+            f"into {language!r} first")
+
+
+def _fail(failed, clinic, problems):
+    """Add ``problems`` to the failures of ``clinic`` (a clinic may fail in one language
+    and be written in another)."""
+    if clinic.path in failed:
+        failed[clinic.path].problems.extend(problems)
+    else:
+        failed[clinic.path] = ClinicError(clinic.path, problems, clinic.slug)
+
+
+# -- the editions ---------------------------------------------------------------------
+
 def _editions(args, files, mine, work):
     """Check every clinic file, build the editions of ``mine``; (written, failed)."""
     from .editions import Edition
 
+    book = read_book(args)
     # Every shard reads and checks all the files: a duplicate slug is a clash between two
     # files that may sit in different shards. Each shard builds and reports only its own.
-    everyone, failed = load_folder(args.folder, Glyphs())
+    everyone, failed = load_folder(args.folder, Glyphs(), book.source)
     clinics = [c for c in everyone if c.path in mine]
     failed = {path: exc for path, exc in failed.items() if path in mine}
     # Editions that other shards build, maybe into this same output folder at this moment.
-    theirs = {c.slug for c in everyone if c.path not in mine}
+    theirs = {c.folder(lang, book.source) for c in everyone if c.path not in mine
+              for lang in c.languages(book.source)}
     out = args.out
-    editions = []
+    editions, gone = [], []
     for clinic in clinics:
-        staging = out / f".{clinic.slug}.partial"
-        shutil.rmtree(staging, ignore_errors=True)
-        editions.append(Edition(clinic, staging, tuple(args.products)))
+        for language in clinic.languages(book.source):
+            name = clinic.folder(language, book.source)
+            if not book.has(language):   # this clinic fails, in this language alone
+                _fail(failed, clinic, [_no_catalogs(language, book)])
+                gone.append(name)
+                continue
+            staging = out / f".{name}.partial"
+            shutil.rmtree(staging, ignore_errors=True)
+            editions.append(Edition(clinic, staging, tuple(args.products), name, language))
     try:
-        errors = _build(args, editions, work / "book") if editions else {}
+        errors = _build_languages(args, book, editions, work)
     except BaseException:
         for edition in editions:   # the book is wrong, or the run was stopped: no edition
             shutil.rmtree(edition.staging, ignore_errors=True)
@@ -184,69 +262,104 @@ def _editions(args, files, mine, work):
 
     written = []
     for edition in editions:
-        clinic, final = edition.clinic, out / edition.clinic.slug
-        if clinic.path in errors:
-            failed[clinic.path] = ClinicError(clinic.path, errors[clinic.path], clinic.slug)
+        clinic, final = edition.clinic, out / edition.name
+        if edition.name in errors:
+            _fail(failed, clinic, errors[edition.name])
             shutil.rmtree(edition.staging, ignore_errors=True)
+            gone.append(edition.name)
             continue
         shutil.rmtree(final, ignore_errors=True)
         if edition.staging.exists():
             edition.staging.rename(final)
-            written.append((clinic, sorted(final.rglob("*.pdf"))))
-    # A failed clinic keeps no out-of-date edition from an earlier run, unless its slug is
-    # that of a good clinic (which a failed file with a problem in another field can share),
+            written.append((clinic, edition.language, sorted(final.rglob("*.pdf"))))
+    # A failed clinic keeps no out-of-date edition from an earlier run (in any of the book's
+    # languages, for a clinic file that could not be read), unless its name is that of a
+    # good clinic's edition (a failed file with a problem in another field can share it),
     # here or in another shard: that edition is the other clinic's.
-    made = {clinic.slug for clinic, _ in written}
+    made = {edition.name for edition in editions if edition.name not in errors}
     for exc in failed.values():
-        if exc.slug and exc.slug not in made and exc.slug not in theirs:
-            shutil.rmtree(out / exc.slug, ignore_errors=True)
+        if exc.slug and exc.path not in {c.path for c in clinics}:
+            gone += [exc.slug] + [f"{exc.slug}-{lang}" for lang in book.languages[1:]]
+    for name in gone:
+        if name not in made and name not in theirs:
+            shutil.rmtree(out / name, ignore_errors=True)
     return written, failed
 
 
-def _build(args, editions, outdir):
-    """Run the ``clinic-editions`` builder; return {clinic file: [problems]}."""
+def _build_languages(args, book, editions, work):
+    """Build the editions one language at a time, the book's own first; {edition name:
+    [problems]}.
+
+    Sphinx keeps its translations in a process-wide table (``sphinx.locale.translators``)
+    that each build adds to: it is emptied before each language, or a build after a Spanish
+    one would print Sphinx's Spanish words, and given back as it was afterwards."""
+    from sphinx import locale
+
+    saved, errors = dict(locale.translators), {}
+    try:
+        for language in book.languages:
+            mine = [e for e in editions if e.language == language]
+            if mine:
+                locale.translators.clear()
+                errors.update(_build(args, mine, work / f"book-{language}", language, book))
+    finally:
+        locale.translators.clear()
+        locale.translators.update(saved)
+    return errors
+
+
+def _build(args, editions, outdir, language, book):
+    """Run the ``clinic-editions`` builder in ``language``; return {edition name: [problems]}."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
     from tqdm import tqdm
 
-    bar = tqdm(unit="pdf", desc="Clinic editions", disable=args.no_progress, file=sys.stderr)
+    which = "" if language == book.source else f" ({language})"
+    bar = tqdm(unit="pdf", desc=f"Clinic editions{which}", disable=args.no_progress,
+               file=sys.stderr)
     errors = {}
 
     def rendered(doc, problem):
         if problem:
-            errors.setdefault(doc.owner.clinic.path, []).append(f"{doc.pdf.name}: {problem}")
+            errors.setdefault(doc.owner.name, []).append(f"{doc.pdf.name}: {problem}")
 
     warnings = io.StringIO()
+    overrides = {} if language == book.source else {"language": language}
     try:
         # As sphinx-build runs it: docutils' registries are given back afterwards.
         with patch_docutils(args.conf), docutils_namespace():
-            app = Sphinx(args.source, args.conf, outdir, args.doctrees, "clinic-editions",
-                         status=None, warning=warnings, freshenv=False)
+            app = Sphinx(args.source, args.conf, outdir, book.doctrees(args.doctrees, language),
+                         "clinic-editions", confoverrides=overrides, status=None,
+                         warning=warnings, freshenv=False)
             builder = app.builder
             builder.editions, builder.on_rendered, builder.progress = editions, rendered, bar
             builder.jobs, builder.timeout = args.jobs, args.timeout
             app.build()
     except Exception as exc:
-        raise SystemExit(f"error: the book in {args.source} could not be built "
+        raise SystemExit(f"error: the book{which} in {args.source} could not be built "
                          f"({type(exc).__name__}: {exc}). Fix the book first: make pdf") from None
     finally:
         bar.close()
     if warnings.getvalue().strip():
-        raise SystemExit("error: the book has problems; fix them first (make pdf):\n"
+        raise SystemExit(f"error: the book{which} has problems; fix them first (make pdf):\n"
                          + warnings.getvalue())
     return errors
 
 
 def _summary(written, failed, which=""):
     print(f"\nClinic editions{which}: {len(written)} written, {len(failed)} failed.")
-    for clinic, pdfs in written:
-        print(f"  {clinic.path}:")
+    noted = set()
+    for clinic, language, pdfs in written:
+        print(f"  {clinic.path}" + (f" ({language})" if clinic.language else "") + ":")
         for pdf in pdfs:
             print(f"      {pdf}")
-        for note in clinic.notes:
+        for note in clinic.notes if clinic.path not in noted else ():
             print(f"    note: {clinic.path}: {note}")
+        noted.add(clinic.path)
+    some = {clinic.path for clinic, _language, _pdfs in written}
     for path, exc in sorted(failed.items()):
-        print(f"  FAILED {path} (no PDF written):", file=sys.stderr)
+        print(f"  FAILED {path} (" + ("only the editions listed above are written" if path in some
+                                      else "no PDF written") + "):", file=sys.stderr)
         for problem in exc.problems:
             print(f"    {path}: {problem}", file=sys.stderr)
 

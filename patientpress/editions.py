@@ -30,6 +30,11 @@ class Edition:
     clinic: object           # a clinicfile.Clinic
     staging: Path            # the clinic's PDFs are written here
     products: tuple = ("book", "large-print", "booklet")
+    name: str = ""           # its folder and its PDFs' first part (default: the slug)
+    language: str = ""       # the language it is built in ("": the book's own)
+
+    def __post_init__(self):
+        self.name = self.name or self.clinic.slug
 
 
 def direction(text):
@@ -139,7 +144,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
             context = {"handout_clinic": clinic_context(clinic)}
             if clinic.qr:
                 context.update(handout_online_url=clinic.qr, handout_qr=qr.svg_data_uri(clinic.qr))
-            folder = Path(self.outdir) / ".editions" / clinic.slug
+            folder = Path(self.outdir) / ".editions" / edition.name
             for kind, html_name, pdf_name in self._products(edition, pagename):
                 sheets = paper.stylesheets(clinic.paper, kind, clinic=True,
                                            fallback_font=clinic.needs_fallback)
@@ -154,7 +159,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
 
     def _products(self, edition, pagename):
         """(kind, print document, PDF) of ``edition`` for page ``pagename``."""
-        slug, products = edition.clinic.slug, edition.products
+        slug, products = edition.name, edition.products
         if pagename != self.config.root_doc:
             name = Path(chapters.pdf_name(pagename)).stem
             if "chapters" in products:
