@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import paper, pdfua
+from . import pagerefs, paper, pdfua
 from .files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
     """
     import weasyprint
 
+    pagerefs.install()   # the same PDF, without pydyf's time growing with pages × tags
     what = Path(pdf_path).name
     if warn is None:
         def warn(message, subtype):
