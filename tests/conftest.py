@@ -154,6 +154,16 @@ def built_handout(tmp_path_factory):
 
 
 # The Spanish edition: the same sources with language = "es", text from locales/es/.
+#: The languages the book is published in: the whole-book checks run on each.
+LANGUAGES = ["en", "es"]
+
+
+def built_in(request, builder, language):
+    """The session build of the whole book in ``builder`` and ``language`` (the value of
+    the fixture ``built_html``, ``built_html_es``...)."""
+    return request.getfixturevalue(f"built_{builder}" + ("" if language == "en" else f"_{language}"))
+
+
 @pytest.fixture(scope="session")
 def built_epub_es(tmp_path_factory):
     """The whole book in Spanish as an EPUB; returns the output folder."""

@@ -10,6 +10,7 @@ from lxml import etree
 from sphinx.builders.epub3 import Epub3Builder
 
 import epubread
+from conftest import LANGUAGES, built_in
 from tools import a11y
 from patientpress.epub import CONFORMS_TO, AccessibleEpubBuilder, add_aria
 
@@ -170,10 +171,12 @@ def test_ace_catches_the_broken_book(broken_epub):
 @pytest.mark.slow
 @pytest.mark.a11y
 @pytest.mark.book
-def test_book_metadata_language_and_nav(built_epub):
-    epub = epubread.find(built_epub)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_book_metadata_language_and_nav(request, language):
+    epub = epubread.find(built_in(request, "epub", language))
     assert a11y.epub_findings(epub) == []
     package = epubread.package(epub)
+    assert package.find(".//dc:language", epubread.NS).text == language
     conforms = a11y._meta(package, "dcterms:conformsTo")
     assert [m.text for m in conforms] == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
     certifier = a11y._meta(package, "a11y:certifiedBy")
@@ -191,7 +194,9 @@ def test_book_metadata_language_and_nav(built_epub):
 @pytest.mark.slow
 @pytest.mark.a11y
 @pytest.mark.book
-def test_book_passes_epubcheck_and_ace(built_epub):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_book_passes_epubcheck_and_ace(request, language):
+    built_epub = built_in(request, "epub", language)
     epub = epubread.find(built_epub)
     report_dir = built_epub.parent / "a11y"
     found = a11y.audit_epub(epub, report_dir)

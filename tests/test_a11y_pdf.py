@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pdfread
+from conftest import LANGUAGES, built_in
 
 PDFUA = Path(sys.executable).with_name("pdfua")
 
@@ -121,7 +122,10 @@ def test_checker_catches_skipped_levels_and_untagged_furniture(tmp_path):
 @pytest.mark.slow
 @pytest.mark.book
 @pytest.mark.a11y
-def test_whole_book_pdfs_pass(built_handout):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_whole_book_pdfs_pass(request, language):
+    """Every PDF of the book, in each of its languages, with that language as its /Lang."""
+    built_handout = built_in(request, "handout", language)
     pdfs = all_pdfs(built_handout)
     assert {p.name for p in pdfs} >= {"handout.pdf", "handout-large-print.pdf"}
     report = {}
@@ -130,6 +134,7 @@ def test_whole_book_pdfs_pass(built_handout):
         code, text = pdfua_findings(pdf)
         report[pdf.name] = {"ours": problems, "pdfua": text}
         assert problems == [] and code == 0, (pdf.name, problems, text)
+        assert pdfread.info(pdf)["lang"] == language, pdf.name
     (built_handout / "pdf-a11y-report.json").write_text(json.dumps(report, indent=2))
     assert pdfread.headings(built_handout / "handout.pdf") == html_headings(
         built_handout / "index.html")

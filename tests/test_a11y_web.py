@@ -11,6 +11,7 @@ import json
 import pytest
 from PIL import Image
 
+from conftest import LANGUAGES, built_in
 from tools import a11y
 
 
@@ -89,7 +90,10 @@ def test_reports_and_screenshots_are_written(broken_site):
 @pytest.mark.slow
 @pytest.mark.a11y
 @pytest.mark.book
-def test_whole_site_passes(built_html):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_whole_site_passes(request, language):
+    """Every page of the website, in each language of the book."""
+    built_html = built_in(request, "html", language)
     report_dir = built_html.parent / "a11y"
     findings = a11y.audit_site(built_html, report_dir)
     assert findings == [], "\n".join(f"{f['check']}: {f['where']}: {f['message']}" for f in findings)

@@ -69,10 +69,10 @@ BAD = {
               "'phone' is missing. Fix: add it, e.g. phone: \"+1 555 0100\""]),
     "unknown-far": (GOOD + "colour: blue\n",
                     ["unknown field 'colour': the fields are: name, address, phone, web, "
-                     "hours, logo, paper, large_print, qr, reviewed_by, feedback, slug"]),
+                     "hours, logo, paper, large_print, qr, reviewed_by, feedback, slug, language"]),
     "number-key": (GOOD + "1: x\n",
                    ["unknown field '1': the fields are: name, address, phone, web, hours, "
-                    "logo, paper, large_print, qr, reviewed_by, feedback, slug"]),
+                    "logo, paper, large_print, qr, reviewed_by, feedback, slug, language"]),
     "missing-and-empty": (GOOD.replace('"+1 555 0100"', "").replace(
         "https://riverside.example.org/", '" "'),
         ["'phone' is missing. Fix: add it, e.g. phone: \"+1 555 0100\"",

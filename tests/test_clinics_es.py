@@ -356,22 +356,11 @@ def test_spanish_handouts_with_long_clinic_details_fit(spanish_editions):
     assert [p.parent.name for p in handouts] == [
         f"clinica-regional-de-nervios-perifericos-y-del-pie-de-san-miguel-{paper}-es"
         for paper in sorted(test_fit.PAPERS)]
-    known = []
     for pdf in handouts:
-        problems = spanish_book_problems(pdf)
-        known += [f"{pdf.name}: {p}" for p in problems if p in SPANISH_BOOK_PROBLEMS]
-        assert [p for p in problems if p not in SPANISH_BOOK_PROBLEMS] == [], pdf
+        assert spanish_book_problems(pdf) == [], pdf
         # On the cover, or (set tight) on the back page only.
         cover_and_back = squash(pdfread.text(pdf, 1, 1) + pdfread.page_texts(pdf)[-1])
         assert "Horario: Lunes a jueves, de 7:30 a 18:30" in cover_and_back
-    if known:
-        pytest.xfail("the Spanish book's own pages, with or without a clinic (reported): "
-                     + "; ".join(known))
-
-
-#: What test_fit finds in the Spanish book itself (its own handout, no clinic, has it too),
-#: not in the clinic's pages: the glossary's last entry alone on a Letter page.
-SPANISH_BOOK_PROBLEMS = {"page 42 holds only 'tumor Un bulto de células que crecen sin control.'"}
 
 
 @pytest.mark.slow
@@ -382,10 +371,6 @@ def test_spanish_large_print_and_booklets_fit_where_the_english_do(spanish_editi
     english = sorted(p for p in out.rglob("*.pdf") if "-es" not in p.parent.name)
     assert len(english) == 4, stdout + stderr   # the control: English fits (test_fit.py)
     spanish = sorted(p for p in out.rglob("*.pdf") if p.parent.name.endswith("-es"))
-    if not spanish and "-es-booklet.pdf: the cover runs onto" in stderr:
-        pytest.xfail("the Spanish cover and back page (a three-line subtitle, longer fixed "
-                     "phrases) leave no room for these details in large print and the "
-                     "booklet, even set tight: reported, in the print theme")
     assert code == 0 and len(spanish) == 4, stdout + stderr
     titles = (*spanish_notes, "Antes de irse", "Información para pacientes")
     for pdf in spanish:

@@ -18,7 +18,8 @@ import subprocess
 import pytest
 
 import pdfread
-from patientpress import booklet, clinics, editions
+from conftest import LANGUAGES
+from patientpress import booklet, clinics, editions, i18n
 from test_clinics import text_of_half   # a booklet sheet's halves: back cover | cover
 
 SHORT = """\
@@ -110,7 +111,12 @@ MM = 72 / 25.4
 #: The page furniture's bands, in mm from the top and from the bottom of a page: the running
 #: head sits above the first, the footer below the second (print.css, booklet.css).
 FURNITURE = {"page": (22, 22.5), "booklet": (14.5, 17.5)}
-NOTES = ("Notes", "Questions for my doctor")
+#: The print theme's words these checks look for, in every language of the book.
+NOTES = tuple(i18n.gettext(language, words) for language in LANGUAGES
+              for words in ("Notes", "Questions for my doctor"))
+CONTENTS = {i18n.gettext(language, "Contents") for language in LANGUAGES}
+CHAPTER_KICKERS = tuple(i18n.gettext(language, "Patient handout from the guide")
+                        for language in LANGUAGES)
 FEW_WORDS = 12   # fewer words than this on a page of text: a spill-over
 
 
@@ -158,7 +164,7 @@ def layout_problems(pages, contents=(), headings=()):
         elif (len(words) < FEW_WORDS and not is_notes(words)
               and not any(heading in text for heading in headings)):
             problems.append(f"page {number} holds only {text!r}")
-    if contents and not any("Contents" in words
+    if contents and not any(CONTENTS & set(words)
                             and all(title in " ".join(words) for title in contents)
                             for words in pages):
         problems.append(f"the contents ({', '.join(contents)}) are not on one page")
@@ -210,7 +216,7 @@ def chapter_handout_problems(pdf):
     first = " ".join(pages[0])
     heading = pdfread.outline(pdf)[0][1]
     problems = layout_problems(pages, headings=headings_of(pdf))
-    if not first.startswith("Patient handout from the guide") or heading not in first:
+    if not first.startswith(CHAPTER_KICKERS) or heading not in first:
         problems.append(f"page 1 has no title band over {heading!r}: {first[:80]!r}")
     if len(pages) % 2:
         problems.append(f"{len(pages)} pages: an odd count")

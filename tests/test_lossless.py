@@ -20,7 +20,7 @@ from docutils import nodes
 from sphinx import addnodes
 
 import pdfread
-from conftest import build_in_process
+from conftest import LANGUAGES, build_in_process, built_in
 from test_bad_input import EPOCH, copy_book
 
 FORMATS = ["handout", "epub", "html"]
@@ -305,9 +305,10 @@ def test_link_checker_reports_a_missing_target():
 
 # -- the whole book (slow: built once per session by conftest) -----------------------------
 
-@pytest.fixture(scope="module")
-def book_outputs(built_handout, built_epub, built_html):
-    return {"handout": built_handout, "epub": built_epub, "html": built_html}
+@pytest.fixture(params=LANGUAGES)
+def book_outputs(request):
+    """The whole book's three formats, in each language it is published in."""
+    return {builder: built_in(request, builder, request.param) for builder in FORMATS}
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,10 @@ def test_schema_check_rejects_an_unknown_build_job(tmp_path):
 
 
 @pytest.mark.slow
-def test_rtd_build_commands_publish_site_pdf_and_epub(tmp_path):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_rtd_build_commands_publish_site_pdf_and_epub(tmp_path, language):
+    """The main project (English) and its translation project (Spanish, served by Read the
+    Docs at /es/ and passed READTHEDOCS_LANGUAGE) both publish all three formats."""
     # A clean checkout of the tracked files, as Read the Docs clones it.
     checkout = tmp_path / "checkout"
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
@@ -60,7 +64,8 @@ def test_rtd_build_commands_publish_site_pdf_and_epub(tmp_path):
             shutil.copy2(ROOT / name, checkout / name)
     output = tmp_path / "rtd-output"
     env = {**os.environ, "READTHEDOCS": "True", "READTHEDOCS_OUTPUT": str(output),
-           "READTHEDOCS_CANONICAL_URL": "https://neuropathy-guide.readthedocs.io/en/latest/",
+           "READTHEDOCS_CANONICAL_URL": f"https://neuropathy-guide.readthedocs.io/{language}/latest/",
+           "READTHEDOCS_LANGUAGE": language,
            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     env.pop("SOURCE_DATE_EPOCH", None)   # RTD does not set it
     for fmt in ("html", "pdf", "epub"):   # RTD's order; each command in a fresh shell
@@ -75,7 +80,16 @@ def test_rtd_build_commands_publish_site_pdf_and_epub(tmp_path):
         assert entries[0].name.count(".") == 1, entries[0].name
     assert not (checkout / "_build" / "html").exists()
     index = (output / "html" / "index.html").read_text(encoding="utf-8")
-    assert 'rel="canonical" href="https://neuropathy-guide.readthedocs.io/en/latest/' in index
+    assert f'rel="canonical" href="https://neuropathy-guide.readthedocs.io/{language}/latest/' in index
+    assert f'<html lang="{language}"' in index
+    # Each page links to itself in the other project.
+    other = "es" if language == "en" else "en"
+    page = (output / "html" / "chapters" / "01-what-is-neuropathy.html").read_text(encoding="utf-8")
+    assert (f'href="https://neuropathy-guide.readthedocs.io/{other}/latest/chapters/'
+            f'01-what-is-neuropathy.html" hreflang="{other}" lang="{other}"') in page
+    with zipfile.ZipFile(next((output / "epub").iterdir())) as epub:
+        opf = epub.read("content.opf").decode()
+    assert f"<dc:language>{language}</dc:language>" in opf
 
 
 def test_rtd_pdf_and_epub_steps_never_publish_an_earlier_builds_file(tmp_path):
