@@ -133,6 +133,10 @@ def _set_settings(config):
 
 
 def translate_settings(app, config):
+    # The settings as conf.py wrote them, before Sphinx's own config-inited handlers: Sphinx
+    # turns the copyright's current year into SOURCE_DATE_EPOCH's, so the template
+    # would ask for a new translation whenever the last commit is from an earlier year.
+    app.patientpress_settings_as_written = {name: config[name] for name in _set_settings(config)}
     if not is_translation(config):
         return
     table, where = {}, []
@@ -169,8 +173,9 @@ def write_settings_template(app, exception):
         return
     catalog = Catalog(project=app.config.project, version=app.config.version,
                       fuzzy=False, creation_date=None)
+    written = getattr(app, "patientpress_settings_as_written", {})
     for name in _set_settings(app.config):
-        for text in _strings(app.config[name]):
+        for text in _strings(written.get(name, app.config[name])):
             if text:
                 catalog.add(text, locations=[("conf.py", 0)], auto_comments=[name])
     with open(Path(app.outdir) / f"{CONF_DOMAIN}.pot", "wb") as f:

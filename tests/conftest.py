@@ -73,6 +73,15 @@ def own_environment():
         os.environ.update(saved)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef, request):
+    """A module or session fixture that builds in-process (a clinic run on a copy outside
+    git sets SOURCE_DATE_EPOCH to 1980) gives os.environ back too: a leak there outlives
+    the test and dated every later subprocess build 1980, changing the copyright year."""
+    with own_environment():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _environment_restored():
     """Builds through Sphinx's ``app`` fixture run in-process too: nothing they set in

@@ -184,6 +184,26 @@ def test_the_gettext_builder_writes_the_settings_template(root):
     assert {"Tiny Guide", "A short guide", "November 2026", "Test Writers"} <= ids
 
 
+def test_the_template_keeps_the_copyright_year_as_written(root, monkeypatch):
+    """Sphinx changes a copyright of the current year to SOURCE_DATE_EPOCH's year (a book
+    whose last commit is from an earlier year, or outside git: 1980). The template and the
+    check take the year as conf.py wrote it, so the translation stays current."""
+    year = time.localtime().tm_year
+    conf = root / "conf.py"
+    conf.write_text(conf.read_text().replace('"2026, Test Writers"', f'"{year}, Test Writers"'))
+    po = root / "locales/es/LC_MESSAGES/conf.po"
+    po.write_text(po.read_text().replace('"2026, Test Writers"', f'"{year}, Test Writers"'))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")   # 2023
+    built = build_in_process("gettext", root, root.parent / "_build")
+    with (built.outdir / "conf.pot").open("rb") as f:
+        ids = {m.id for m in read_po(f) if m.id}
+    assert f"{year}, Test Writers" in ids and "2023, Test Writers" not in ids
+    built = build(root, "epub")
+    assert untranslated(built) == []
+    opf = (built.outdir / "content.opf").read_text()
+    assert "2023, los autores de prueba" in opf
+
+
 # -- addresses ---------------------------------------------------------------------
 
 

@@ -4,6 +4,8 @@
 import os
 import subprocess
 
+import pytest
+
 from patientpress import files
 
 
@@ -32,3 +34,21 @@ def test_a_book_outside_git_is_dated_1980(tmp_path, monkeypatch):
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     files.pin_source_date(tmp_path)
     assert os.environ["SOURCE_DATE_EPOCH"] == str(files.ZIP_EPOCH_MIN) == "315532800"
+
+
+# The test suite's own guard (conftest.pytest_fixture_setup): a module fixture that dates a
+# build outside git must not date the rest of the run 1980.
+@pytest.fixture(scope="module")
+def dated_outside_git(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("outside-git")
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ.pop("SOURCE_DATE_EPOCH", None)
+    os.environ["GIT_CEILING_DIRECTORIES"] = str(folder.parent)
+    files.pin_source_date(folder)
+    return before, os.environ["SOURCE_DATE_EPOCH"]
+
+
+def test_a_module_fixture_leaves_the_date_to_later_tests(dated_outside_git):
+    before, inside = dated_outside_git
+    assert inside == str(files.ZIP_EPOCH_MIN)
+    assert os.environ.get("SOURCE_DATE_EPOCH") == before
