@@ -14,6 +14,7 @@ notes pages before the back cover.
 import contextlib
 import io
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -186,7 +187,9 @@ def book_problems(pdf, outline_of=None):
     handout, since imposing drops the outline)."""
     outline_of = outline_of or pdf
     return layout_problems(page_words(pdf, booklet_sheets=outline_of != pdf),
-                           contents_of(outline_of), headings_of(outline_of))
+                           contents_of(outline_of), headings_of(outline_of)) + [
+        f"page {n}: a box is {share:.0%} of the page high below its last line"
+        for n, share in empty_boxes(pdf)]
 
 
 def phone_of(pdf):
@@ -209,6 +212,47 @@ def test_the_books_own_products_fit(built_root, paper):
         assert chapter_handout_problems(pdf) == [], pdf.name
 
 
+EMPTY_BOX = 0.1   # of the page's height: about three lines of a box with nothing in them
+#: Grey levels: the boxes' light fill (print.css's --tint, not white), and ink.
+TINT = bytes(int(225 <= shade < 250) for shade in range(256))
+INK = bytes(int(shade < 120) for shade in range(256))
+
+
+def empty_boxes(pdf, dpi=40):
+    """[(page, empty share of the page's height)] for each tinted box (an admonition, the
+    key points) whose last line of text stops more than EMPTY_BOX above its bottom edge, as
+    the page looks printed: a box split over a page is drawn down to the page's foot, and
+    what did not fit below its first point left a tall empty box on page 1."""
+    import tempfile
+
+    from PIL import Image
+
+    found = []
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), f"{folder}/p"],
+                       check=True)
+        for number, png in enumerate(sorted(Path(folder).glob("p-*.png")), 1):
+            image = Image.open(png).convert("L")
+            width, height = image.size
+            pixels = image.tobytes()   # one byte per pixel, row after row
+            rows = [pixels[y * width:(y + 1) * width] for y in range(height)]
+
+            y = 0
+            while y < height:
+                row = rows[y].translate(TINT)
+                if row.count(1) > 0.3 * width:
+                    left, right = row.index(1) + 2, row.rindex(1) - 2   # inside the borders
+                    last_ink = y
+                    while y < height and rows[y].translate(TINT).count(1) > 0.15 * width:
+                        if rows[y][left:right].translate(INK).count(1) > 1:
+                            last_ink = y
+                        y += 1
+                    if (y - last_ink) / height > EMPTY_BOX:
+                        found.append((number, round((y - last_ink) / height, 2)))
+                y += 1
+    return found
+
+
 def chapter_handout_problems(pdf):
     """A chapter handout: its title band and its chapter's heading on page 1, an even page
     count (a ruled notes page makes it up), no blank or near-empty page."""
@@ -222,6 +266,8 @@ def chapter_handout_problems(pdf):
         problems.append(f"{len(pages)} pages: an odd count")
     problems += [f"page {n} is a notes page before the end" for n, words in
                  enumerate(pages[:-1], 1) if is_notes(words)]
+    problems += [f"page {n}: a box is {share:.0%} of the page high below its last line"
+                 for n, share in empty_boxes(pdf)]
     return problems
 
 
@@ -290,3 +336,20 @@ def test_a_clinic_that_cannot_fit_fails_with_what_to_shorten(editions_built):
     assert "long-letter.yaml" in failed and "long-a4.yaml" in failed
     assert "runs onto" in failed and "Fix: shorten the clinic file's address (4 lines) or " \
         "hours (3 lines), or choose a smaller logo" in failed
+
+
+@pytest.mark.parametrize("lines, empty", [(1, True), (30, False)])
+def test_a_box_with_nothing_in_its_lower_part_is_found(tmp_path, lines, empty):
+    """The check looks at the page as printed: a tinted box 150 mm high holding one line is
+    reported, the same box full of lines is not."""
+    import weasyprint
+
+    text = "<br>".join(["Key point: talk with your doctor first."] * lines)
+    html = ('<div style="background: #eef3f8; border: 2pt solid #003f7d; height: 150mm;'
+            f' padding: 4mm; font-size: 14pt; line-height: 1.3">{text}</div>')
+    pdf = tmp_path / "box.pdf"
+    weasyprint.HTML(string=html).write_pdf(pdf)
+    found = empty_boxes(pdf)
+    assert bool(found) is empty, found
+    if empty:
+        assert found[0][0] == 1 and found[0][1] > 0.3
