@@ -9,6 +9,8 @@
 - A print document that asks for a page count in multiples (a booklet: four; a chapter
   handout: two, for double-sided printing) gets as many of its ruled notes pages as make
   the count up, never a blank page.
+- A figure that just misses the page of the sentence leading into it, leaving that page
+  mostly empty, is laid out again a little smaller (:func:`figure_fits`).
 """
 
 import contextlib
@@ -134,6 +136,17 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
         document = source.render(stylesheets=css, **options)
+        fits = figure_fits(document)
+        if fits:
+            # A second layout with those figures a little smaller, kept only if each of them
+            # is now on the page before (the estimate can fall short) and no page is added.
+            fit = weasyprint.CSS(string="\n".join(fits.values()))
+            refit = source.render(stylesheets=[*css, fit], **options)
+            before, after = figure_pages(document, fits), figure_pages(refit, fits)
+            if (all(after.get(name, 0) < before[name] for name in before)
+                    and len(refit.pages) <= len(document.pages)):
+                css.append(fit)
+                document = refit
         notes = -len(document.pages) % pages_multiple_of(html)
         if notes:
             # A second layout, with that many notes pages shown: page numbers ("Page 3 of
@@ -142,6 +155,65 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
             document = source.render(stylesheets=css, **options)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
+
+
+#: A figure is made smaller to stay on the page before only when that page would otherwise
+#: be left at least this share empty, and by at most this share of its picture's height
+#: (large print's 18 pt figure words stay above its 16 pt floor).
+FIT_EMPTY, FIT_SHRINK = 0.5, 0.1
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def figure_pages(document, names):
+    """{figure id: the index of the page it starts on} of the figures named."""
+    from weasyprint.formatting_structure import boxes
+
+    found = {}
+    for index, page in enumerate(document.pages):
+        for box in _boxes(page._page_box):
+            if (isinstance(box, boxes.BlockBox) and box.element_tag == "figure"
+                    and box.element is not None and box.element.get("id") in names):
+                found.setdefault(box.element.get("id"), index)
+    return found
+
+
+def figure_fits(document):
+    """{figure id: CSS} that makes each figure that went over to the next page, leaving the
+    page before it at least FIT_EMPTY empty, just small enough to fit there (by at most
+    FIT_SHRINK): a figure with a long caption left its lead-in sentence alone on a page
+    (the Spanish chapter 3 handout's page 5). Empty when no figure needs it."""
+    from weasyprint.formatting_structure import boxes
+
+    rules = {}
+    for before, page in zip(document.pages, document.pages[1:]):
+        area = page._page_box
+        top, height = area.content_box_y(), area.height
+        used = max((b.position_y + b.margin_height() for b in _boxes(before._page_box.children[0])
+                    if isinstance(b, (boxes.LineBox, boxes.ReplacedBox))), default=top)
+        free = top + height - used
+        if free < FIT_EMPTY * height:
+            continue
+        figure = next((b for b in _boxes(area.children[0]) if isinstance(b, boxes.BlockBox)
+                       and b.element_tag == "figure" and b.element is not None
+                       and b.element.get("id") and b.position_y <= top + 1), None)
+        picture = figure and next((b for b in _boxes(figure)
+                                   if isinstance(b, boxes.ReplacedBox)), None)
+        if picture is None or not picture.height:
+            continue
+        # On the page before it keeps its top margin (1.2em; truncated at a page's top).
+        deficit = figure.margin_height() + 1.5 * figure.style["font_size"] - free
+        if 0 < deficit <= FIT_SHRINK * picture.height:
+            scale = (picture.height - deficit) / picture.height
+            name = figure.element.get("id")
+            quoted = name.replace("\\", "\\\\").replace('"', '\\"')
+            rules[name] = (f'figure[id="{quoted}"] img {{ width: {picture.width * scale:.2f}px '
+                           "!important; height: auto !important; max-height: none !important }")
+    return rules
 
 
 def _once(warn):

@@ -149,6 +149,39 @@ def page_words(pdf, booklet_sheets=False):
     return reading
 
 
+STRANDED = 0.75   # of the text block left empty under a page's last line
+
+
+def stranded_pages(pdf, headings=()):
+    """The pages, but the last, whose text stops in the top quarter of the text block while
+    the next page does not start with one of ``headings`` (a chapter's last lines before the
+    next chapter's new page are fine): a figure that did not fit left the sentence leading
+    into it alone on a page."""
+    from lxml import html as lhtml
+
+    layout = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True,
+                            check=True).stdout
+    top, bottom = FURNITURE["page"]
+    pages = []
+    for page in lhtml.fromstring(layout.decode("utf-8")).iter("page"):
+        height = float(page.get("height"))
+        lines = sorted((float(line.get("ymin")), float(line.get("ymax")),
+                        " ".join(w.text for w in line.iter("word"))) for line in page.iter("line")
+                       if top * MM <= float(line.get("ymin")) <= height - bottom * MM)
+        pages.append((height, lines))
+    stranded = []
+    for number, ((height, lines), (_, following)) in enumerate(zip(pages, pages[1:]), 1):
+        if not lines or not following:
+            continue
+        block = height - (top + bottom) * MM
+        empty = (height - bottom * MM - lines[-1][1]) / block
+        opening = following[0][2]
+        if empty > STRANDED and not any(heading.startswith(opening[:30]) for heading in headings):
+            stranded.append(f"page {number} stops {empty:.0%} above its foot, before "
+                            f"{opening[:40]!r}")
+    return stranded
+
+
 def is_notes(words):
     return " ".join(words).startswith(NOTES)
 
@@ -189,7 +222,8 @@ def book_problems(pdf, outline_of=None):
     return layout_problems(page_words(pdf, booklet_sheets=outline_of != pdf),
                            contents_of(outline_of), headings_of(outline_of)) + [
         f"page {n}: a box is {share:.0%} of the page high below its last line"
-        for n, share in empty_boxes(pdf)]
+        for n, share in empty_boxes(pdf)] + (
+        stranded_pages(pdf, headings_of(pdf)) if outline_of == pdf else [])
 
 
 def phone_of(pdf):
@@ -268,7 +302,7 @@ def chapter_handout_problems(pdf):
                  enumerate(pages[:-1], 1) if is_notes(words)]
     problems += [f"page {n}: a box is {share:.0%} of the page high below its last line"
                  for n, share in empty_boxes(pdf)]
-    return problems
+    return problems + stranded_pages(pdf, headings_of(pdf))
 
 
 def test_every_clinic_that_fits_has_one_cover_and_one_back_page(editions_built):
