@@ -13,14 +13,19 @@ CONFDIR       ?= .
 VENV          ?= .venv
 PYTHON        ?= $(VENV)/bin/python
 SPHINXBUILD    = $(PYTHON) -m sphinx
-# Strict everywhere: a warning is a failure, and every warning is shown before it fails.
-STRICT         = -n -W --keep-going
+# Strict by default: a warning is a failure, and every warning is shown before it fails.
+# `make STRICT=0` shows the warnings without failing on them, writes every output and counts
+# the warnings at the end: for a book whose own faults you will fix later, never a release.
+STRICT        ?= 1
+STRICT_FLAGS   = -n $(if $(filter 0,$(STRICT)),,-W )--keep-going
+# The Python the virtual environment is made from (3.11 to 3.13): make PYTHON3=python3.13
+PYTHON3       ?= python3
 # Dates in the outputs come from the last commit (patientpress sets SOURCE_DATE_EPOCH
 # unless you do), so a rebuild is byte-identical.
 
 # The paper size goes to every builder: with the same settings they share one doctree
 # folder, so the sources are read once for all three formats.
-SPHINX_ARGS    = $(STRICT) -c $(CONFDIR) -D handout_paper=$(PAPER) $(SPHINXOPTS)
+SPHINX_ARGS    = $(STRICT_FLAGS) -c $(CONFDIR) -D handout_paper=$(PAPER) $(SPHINXOPTS)
 STAMP          = $(VENV)/.installed
 # scripts/build swaps an output folder in only when its build succeeded; several formats
 # separated by --next are built in one process (Python and the extensions load once).
@@ -44,14 +49,20 @@ each           = $(foreach l,$(LANGUAGES),$(BUILD) $(call ljob,$(l),$(1),$(2))$(
 help:  ## this list
 	@echo "Targets:"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
-	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)"
+	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  STRICT=1|0  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)  PYTHON3=python3"
 
 # The book's own extension (patientpress/) goes in editable, with the pinned setuptools
 # and no download: an edit to it counts at once, and conf.py needs no sys.path entry.
+# The lock is complete (every package, every hash), so pip installs it with --no-deps and
+# resolves nothing: the pip that `python3 -m venv` bundles (23.x) mis-resolves a pinned
+# package asked for with an extra (weasyprint wants fonttools[woff]) once the index holds a
+# newer release of it, and stops ("all requirements must have their versions pinned with
+# ==", pip issues 9644 and 12345). pip check then proves that what was installed agrees.
 $(STAMP): requirements.txt pyproject.toml scripts/ensure-system-packages
-	@scripts/ensure-system-packages build
-	@test -x $(PYTHON) || python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet --require-hashes -r requirements.txt
+	@PYTHON3=$(PYTHON3) scripts/ensure-system-packages build
+	@test -x $(PYTHON) || $(PYTHON3) -m venv $(VENV) || { rm -rf $(VENV); echo "make: $(PYTHON3) -m venv failed (see above)" >&2; exit 1; }
+	$(PYTHON) -m pip install --quiet --no-deps --require-hashes -r requirements.txt
+	$(PYTHON) -m pip check
 	$(PYTHON) -m pip install --quiet --no-deps --no-build-isolation --editable .
 	@touch $@
 
@@ -93,8 +104,14 @@ bench: $(STAMP)  ## benchmark against the peers; writes bench/RESULTS.md
 	@scripts/ensure-system-packages bench
 	$(PYTHON) bench/run.py
 
-live: $(STAMP)  ## rebuild the website on every save, served on localhost
-	$(PYTHON) -m sphinx_autobuild -b html $(SPHINX_ARGS) -d $(BUILDDIR)/doctrees/live $(SOURCEDIR) $(BUILDDIR)/live
+# One language at a time (the first of LANGUAGES): make live LANGUAGES=es previews Spanish.
+LIVE_LANGUAGE  = $(firstword $(LANGUAGES))
+live: $(STAMP)  ## rebuild the website on every save, served on localhost (LANGUAGES=es: Spanish)
+	$(PYTHON) -m sphinx_autobuild -b html $(SPHINX_ARGS) -D language=$(LIVE_LANGUAGE) -d $(BUILDDIR)/doctrees/live-$(LIVE_LANGUAGE) $(SOURCEDIR) $(BUILDDIR)/live-$(LIVE_LANGUAGE)
+
+new: $(STAMP)  ## a new book project: make new DIR=../my-book TITLE="My book" AUTHOR="Me"
+	@test -n "$(DIR)" || { echo 'make new: say where, for example: make new DIR=../my-book TITLE="My book" AUTHOR="Me"' >&2; exit 2; }
+	$(PYTHON) -m patientpress new "$(DIR)" $(if $(TITLE),--title "$(TITLE)") $(if $(AUTHOR),--author "$(AUTHOR)")
 
 # uv is the maintainers' tool, not the book's: it goes in a venv of its own, so it is
 # never in requirements.txt. The version is the one the current lock was made with.
@@ -111,7 +128,7 @@ lock:  ## regenerate requirements.txt (with hashes) from requirements.in
 clean:  ## remove every build output
 	rm -rf $(BUILDDIR)
 
-.PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live lock clean
+.PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live new lock clean
 
 # Make must not try to remake these through the catch-all below: the stamp's own
 # prerequisites included, or make drops a circular stamp <- file <- stamp dependency

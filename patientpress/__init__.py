@@ -24,6 +24,7 @@ def setup(app):
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
 
+    app.connect("builder-inited", files.name_final_outdir)
     app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
     builder.setup(app)
     editions.setup(app)

@@ -20,7 +20,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import chapters, citations, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
+from . import chapters, citations, files, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
 from .files import slugify
 
 logger = logging.getLogger(__name__)
@@ -67,12 +67,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     name = "handout"
     format = "html"
-    @property
-    def epilog(self):
-        """Where the PDFs are: the folder scripts/build renames the staging folder to
-        (PATIENTPRESS_OUTDIR), not the staging folder, which is gone by then."""
-        final = os.environ.get("PATIENTPRESS_OUTDIR", "").replace("%", "%%")
-        return f"The PDF handouts are in {final or '%(outdir)s'}."
+    epilog = "The PDF handouts are in %(outdir)s."
     default_translator_class = PrintTranslator
     supported_image_types = ["image/svg+xml", "image/png", "image/jpeg", "image/gif"]
     search = False
@@ -368,7 +363,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             copy = out / self.imagedir / name
             shown = str(Path(self.srcdir, source))
             message = message.replace(copy.as_uri(), shown).replace(str(copy), shown)
-        final = os.environ.get("PATIENTPRESS_OUTDIR")
+        final = files.final_outdir()
         if final:
             message = (message.replace(out.as_uri(), Path(final).as_uri())
                        .replace(str(out), final))

@@ -11,6 +11,9 @@
 - An image whose file does not exist is reported as the author wrote it, with the path
   that was looked for, and its alt text stands in (instead of Sphinx's "image file not
   readable").
+- A reference to an unknown label, document or term suggests the nearest one that exists
+  ("did you mean 'how-nerves-heal'?"), in Sphinx's own words and warning type; a missing
+  image suggests the nearest picture file beside it.
 - An empty chapter is reported (Sphinx builds it silently as a blank page).
 - A chapter in no toctree is reported with the file whose toctree should list it.
 - Every character of the print document is checked against the embedded print font:
@@ -22,6 +25,7 @@ settings line (``myst v…: MdParserConfig(…)``), printed on every build, is k
 ``sphinx-build -v``.
 """
 
+import difflib
 import glob
 import logging as std_logging
 import os
@@ -172,9 +176,11 @@ def report_missing_images(app, doctree):
         looked = (Path(env.srcdir, uri.lstrip("/\\")) if uri[:1] in "/\\"
                   else folder / uri)
         env.note_dependency(rel)
-        logger.warning("image %s not found (looked for %s); check the file name or add the "
-                       "file", uri, _shown(looked), location=image, type="patientpress",
-                       subtype="image_missing")
+        near = _nearest_picture(looked)
+        fix = (f"did you mean {near}? Fix the file name" if near
+               else "check the file name or add the file")
+        logger.warning("image %s not found (looked for %s); %s", uri, _shown(looked), fix,
+                       location=image, type="patientpress", subtype="image_missing")
         # The alt text stands in, as a browser shows it for a broken picture; a figure
         # keeps its first child (its HTML needs one) and its label.
         missing = image
@@ -183,6 +189,56 @@ def report_missing_images(app, doctree):
         alt = image.get("alt", "")
         inline = isinstance(missing.parent, nodes.TextElement)
         missing.replace_self(nodes.inline("", alt) if inline else nodes.paragraph("", alt))
+
+
+PICTURE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def _nearest_picture(looked):
+    """The picture file in the folder ``looked`` points into whose path is nearest the one
+    written (as written: relative to that folder's parent path), or None."""
+    folder = looked.parent
+    if not folder.is_dir():   # a misspelt folder: look one up
+        folder = folder.parent
+        if not folder.is_dir():
+            return None
+    base = looked.parent if looked.parent.is_dir() else folder
+    pictures = [p for p in folder.rglob("*") if p.suffix.lower() in PICTURE_SUFFIXES
+                and len(p.relative_to(folder).parts) <= 3]
+    written = os.path.relpath(looked, base)
+    by_name = {os.path.relpath(p, base): p for p in pictures}
+    near = difflib.get_close_matches(written, list(by_name), n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def nearest_reference(env, node):
+    """For a reference Sphinx could not resolve (an unknown label, document or term), the
+    words to add to its warning: the nearest one that exists, or that none comes close."""
+    kind, target = node.get("reftype"), node.get("reftarget", "")
+    domain = env.domains.standard_domain
+    if kind in ("ref", "numref"):
+        known = [name for name in domain.anonlabels if not name.startswith("_")]
+        target = target.lower()
+    elif kind == "doc":
+        known = sorted(env.found_docs)
+        base = posixpath.dirname(node.get("refdoc", ""))
+        if not target.startswith("/") and base:
+            known = [posixpath.relpath(doc, base) for doc in known]
+        target = target.lstrip("/")
+    elif kind == "myst":   # [text](target): a label, or a document by its file name
+        known = [*(n for n in domain.anonlabels if not n.startswith("_")),
+                 *(env.doc2path(doc, base=False) for doc in env.found_docs)]
+        base = posixpath.dirname(node.get("refdoc", ""))
+        if base:
+            known = [posixpath.relpath(k, base) if "." in k else k for k in known]
+    elif kind == "term":
+        known = sorted({name for (typ, name) in domain.objects if typ == "term"})
+        target = target.lower()
+    else:
+        return ""
+    near = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
+    return (f"; did you mean {near[0]!r}?" if near
+            else "; nothing of that name in the book: check the spelling")
 
 
 # -- empty chapters ----------------------------------------------------------------------
@@ -207,7 +263,8 @@ def check_empty(app, doctree):
 # -- messages of Sphinx and MyST, made quieter or clearer ------------------------------
 
 class _Messages(std_logging.Filter):
-    """Rewrites Sphinx's "not in any toctree" warning; drops MyST's settings line.
+    """Rewrites Sphinx's "not in any toctree" warning; names the nearest label, document or
+    term in its warning for an unknown one; drops MyST's settings line.
 
     A logging filter, installed once per process on the two loggers concerned, that looks
     at the app being built (held weakly, so a finished app is not kept alive).
@@ -223,6 +280,20 @@ class _Messages(std_logging.Filter):
             return not (record.levelno == std_logging.INFO
                         and any(type(a).__name__ == "MdParserConfig" for a in record.args or ())
                         and not (app and app.verbosity > 0))
+        location = getattr(record, "location", None)
+        if (app is not None and isinstance(location, addnodes.pending_xref)
+                and ((getattr(record, "type", None) == "ref"
+                      and location.get("refdomain") in ("std", "", None))
+                     or (getattr(record, "type", None) == "myst"
+                         and getattr(record, "subtype", None) == "xref_missing"))):
+            hint = nearest_reference(app.env, location)
+            if hint and "did you mean" not in str(record.msg):
+                text = str(record.msg) % record.args if record.args else str(record.msg)
+                record.msg, record.args = text + hint, ()
+        if (app is not None and getattr(record, "type", None) == "toc"
+                and getattr(record, "subtype", None) == "not_readable"
+                and isinstance(location, addnodes.toctree) and record.args):
+            _toctree_entry(app.env, record, location)
         if (app is not None and getattr(record, "type", None) == "toc"
                 and getattr(record, "subtype", None) == "not_included"
                 and isinstance(getattr(record, "location", None), str)):
@@ -231,6 +302,30 @@ class _Messages(std_logging.Filter):
 
 
 _MESSAGES = _Messages()
+
+
+def _toctree_entry(env, record, toctree):
+    """Sphinx's "toctree contains reference to nonexisting document" names the directive's
+    first line: name the entry's own line instead, and the nearest document that exists."""
+    missing = str(record.args[0])
+    docname = env.docname
+    written = posixpath.relpath(missing, posixpath.dirname(docname) or ".")
+    try:
+        lines = Path(toctree.source).read_text(encoding="utf-8").splitlines()
+    except (OSError, TypeError):
+        lines = []
+    start = max((toctree.line or 1) - 1, 0)
+    for number in range(start, len(lines)):
+        entry = lines[number].strip().rstrip(">").split("<")[-1].strip()
+        if entry in (written, "/" + missing, missing):
+            record.location = (docname, number + 1)
+            break
+    base = posixpath.dirname(docname)
+    known = [posixpath.relpath(doc, base) if base else doc for doc in env.found_docs]
+    near = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
+    fix = (f"; did you mean {near[0]!r}?" if near else
+           f"; write the file {written}.md, or remove the line")
+    record.msg, record.args = str(record.msg) % record.args + fix, ()
 
 
 def _not_in_toctree(env, docname):
@@ -255,7 +350,9 @@ def _not_in_toctree(env, docname):
 
 def install_message_filters(app):
     _MESSAGES.app = weakref.ref(app)
-    for name in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.sphinx.environment"):
+    for name in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.sphinx.environment",
+                 "sphinx.sphinx.domains.std", "sphinx.sphinx.transforms.post_transforms",
+                 "sphinx.myst_parser.sphinx_ext.myst_refs", "sphinx.sphinx.directives.other"):
         std_logging.getLogger(name).addFilter(_MESSAGES)   # once: addFilter ignores repeats
 
 

@@ -29,6 +29,25 @@ def pin_source_date(folder):
     os.environ["SOURCE_DATE_EPOCH"] = stamp or str(ZIP_EPOCH_MIN)
 
 
+def final_outdir():
+    """The folder ``scripts/build`` renames the staging folder to after a build that
+    succeeded (PATIENTPRESS_OUTDIR), or None when the build writes in place."""
+    return os.environ.get("PATIENTPRESS_OUTDIR") or None
+
+
+def name_final_outdir(app):
+    """Sphinx's closing line ("The HTML pages are in ...") names the folder a reader will
+    find, not the staging folder scripts/build writes into, which is gone by then."""
+    final = final_outdir()
+    epilog = app.builder.epilog
+    if final and epilog and "%(outdir)s" in epilog:
+        try:
+            shown = os.path.relpath(final)
+        except ValueError:   # another drive (Windows)
+            shown = final
+        app.builder.epilog = epilog.replace("%(outdir)s", shown.replace("%", "%%"))
+
+
 def slugify(text):
     """ASCII slug: accents dropped (NFKD), Ł/ø/ß and friends spelled out, else hyphens;
     "" when nothing is left (the caller picks a fallback)."""

@@ -33,6 +33,7 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
+from sphinx.util.nodes import extract_messages
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,22 @@ OUR_LANGUAGE = "en"
 #: Every phrase marked with N_, in the order marked: the template of our catalog.
 PHRASES = []
 CONF_DOMAIN = "conf"
-FIX = "run `sphinx-intl update -p <gettext output> -l {lang} -d locales` and translate it"
+
+
+def _fix(app):
+    """The whole fix for a missing translation, with this book's own folders: make the
+    templates, bring the catalogs up to date, translate."""
+    def shown(path):
+        try:
+            return os.path.relpath(path) or "."
+        except ValueError:
+            return str(path)
+    locales = shown(Path(app.srcdir, app.config.locale_dirs[0])) if app.config.locale_dirs \
+        else "locales"
+    return (f"fix: make the templates (python -m sphinx -b gettext -c {shown(app.confdir)} "
+            f"{shown(app.srcdir)} _build/gettext), update the catalogs (sphinx-intl update "
+            f"-p _build/gettext -l {app.config.language} -d {locales}), then translate the "
+            "entry and remove its '#, fuzzy' line")
 
 
 def N_(text):
@@ -153,8 +169,7 @@ def translate_settings(app, config):
         for text in dict.fromkeys(missing):
             logger.warning("conf.py: setting not translated into %r in %s: %r; %s",
                            config.language, catalog, text[:70],
-                           FIX.format(lang=config.language),
-                           type="patientpress", subtype="untranslated")
+                           _fix(app), type="patientpress", subtype="untranslated")
 
 
 def online_address(config):
@@ -205,6 +220,12 @@ def _source_line(node):
     return None
 
 
+def _quoted(msgid, limit=90):
+    """A msgid as a .po file writes it, cut to ``limit`` characters."""
+    text = msgid.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
+
+
 def check_translated(app, doctree):
     """Warn about every message of the document Sphinx found no current translation for."""
     config = app.config
@@ -219,15 +240,16 @@ def check_translated(app, doctree):
     if not marked or not catalog.is_file():
         if doctree.astext().strip():
             logger.warning("no %r catalog for this document: %s is missing; %s",
-                           config.language, catalog, FIX.format(lang=config.language),
-                           location=docname, type="patientpress", subtype="untranslated")
+                           config.language, catalog, _fix(app), location=docname, type="patientpress", subtype="untranslated")
         return
     translations = set((read_catalog(catalog) or {}).values())
+    # The message as the catalog writes it (its msgid: MyST markup and all), to search for.
+    msgids = {id(node): msg for node, msg in extract_messages(doctree)}
     for node in marked:
         if not node["translated"] and not _translated_anyway(node, translations):
-            logger.warning("not translated into %r (missing, empty or fuzzy in %s): %r; %s",
-                           config.language, catalog, node.astext()[:60],
-                           FIX.format(lang=config.language),
+            msgid = msgids.get(id(node), node.astext())
+            logger.warning("not translated into %r (missing, empty or fuzzy in %s): msgid %s; %s",
+                           config.language, catalog, _quoted(msgid), _fix(app),
                            location=(docname, _source_line(node)),
                            type="patientpress", subtype="untranslated")
 

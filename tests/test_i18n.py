@@ -136,6 +136,16 @@ def test_a_stale_or_missing_translation_fails_the_build_naming_the_file(root, br
     found = untranslated(built)
     assert found and expected in "\n".join(found), built.warnings
     assert "sphinx-intl update" in found[0] and "locales/es/LC_MESSAGES" in found[0]
+    assert "-b gettext" in found[0] and "then translate" in found[0]   # the whole fix
+
+
+def test_an_untranslated_message_is_quoted_as_its_catalog_writes_it(root):
+    """The msgid with its markup, as the .po file has it, so the author can search for it."""
+    _edit(root / "care.md", "Tell your nurse about any sore.",
+          'Tell your **nurse** about any "sore".')
+    found = untranslated(build(root, "epub"))
+    assert any('msgid "Look at your feet every day. Tell your **nurse** about any \\"sore\\"."'
+               in line for line in found), found
 
 
 @pytest.mark.parametrize("edit", [

@@ -347,7 +347,7 @@ def package_table(text=None):
         fields = line.split("#", 1)[0].split()
         if fields:
             assert len(fields) == 4 and fields[0] in ("build", "test") \
-                and fields[1] in ("lib", "cmd"), f"bad table row: {line!r}"
+                and fields[1] in ("lib", "cmd", "venv"), f"bad table row: {line!r}"
             rows.append(tuple(fields))
     return rows
 

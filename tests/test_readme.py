@@ -1,0 +1,28 @@
+"""The README stays true: what it shows is what ships, and what it tells you to run exists."""
+
+import re
+import subprocess
+
+from conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_clinic_example_is_the_shipped_file():
+    shown = re.search(r"`clinics/example-clinic.yaml`.*?```yaml\n(.*?)```", README, re.S)
+    assert shown, "the README shows no clinic example"
+    assert shown[1] == (ROOT / "clinics" / "example-clinic.yaml").read_text(encoding="utf-8")
+
+
+def test_every_clinic_file_that_ships_is_named():
+    for path in (ROOT / "clinics").glob("*.y*ml"):
+        assert f"clinics/{path.name}" in README, path.name
+
+
+def test_every_make_target_the_readme_names_is_in_make_help():
+    listed = subprocess.run(["make", "--no-print-directory", "-C", str(ROOT), "help"],
+                            capture_output=True, text=True, check=True).stdout
+    targets = set(re.findall(r"^  ([a-z0-9-]+)\s", listed, re.M))
+    named = set(re.findall(r"`make ([a-z][a-z0-9-]*)", README))
+    # Targets Sphinx itself answers through the catch-all (make singlehtml, linkcheck).
+    assert named - targets <= {"singlehtml", "linkcheck"}, named - targets
