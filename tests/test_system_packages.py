@@ -46,6 +46,18 @@ RUNTIME = {
                                                          "book's own make creates in its clone",
     "tests/test_system_packages.py: bin_ / 'bash'": "the system's bash, linked into a PATH "
                                                     "of stand-ins for the script's test",
+    "scripts/ensure-system-packages: $python": "PYTHON3 (python3 by default): the Python "
+                                               "the Makefile makes the venv from",
+    "tests/test_install.py: f'python{minor}'": "Python 3.11-3.13 if on PATH; the test "
+                                               "skips a version the machine lacks",
+    "tests/test_install.py: candidate": "the same Pythons, on PATH or pyenv's",
+    "tests/test_install.py: interpreters().get('3.11') or 'python3'": "the same",
+    "tests/test_install.py: python": "the same",
+    "tests/test_install.py: tmp_path / 'venv/bin/python'": "the python of a venv the test "
+                                                          "makes",
+    "tests/test_install.py: venv / 'bin/python'": "the python of the venv make creates",
+    "tests/test_install.py: book / '.venv/bin/python'": "the python of the venv a new "
+                                                       "book's make creates",
 }
 
 
@@ -500,7 +512,7 @@ def _run_script(tmp_path, step="test", uid="0", **env):
 def test_test_step_installs_every_tool_with_a_dpkg_lock_timeout(tmp_path, step):
     proc, log = _run_script(tmp_path, step, APT_LOCK_TIMEOUT="120")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    packages = list(dict.fromkeys(r[3] for r in package_table() if r[1] == "cmd"))
+    packages = list(dict.fromkeys(r[3] for r in package_table() if r[1] in ("cmd", "venv")))
     missing = proc.stdout.splitlines()[0]   # the libraries too, on a machine without them
     assert missing.startswith("Missing system packages: ") and missing.endswith(" ".join(packages))
     assert "pandoc" in packages
