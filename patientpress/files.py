@@ -45,6 +45,8 @@ def name_final_outdir(app):
             shown = os.path.relpath(final)
         except ValueError:   # another drive (Windows)
             shown = final
+        if shown.startswith(os.pardir):   # outside the current folder: the whole path
+            shown = final
         app.builder.epilog = epilog.replace("%(outdir)s", shown.replace("%", "%%"))
 
 
