@@ -13,19 +13,25 @@ __version__ = "0.1.0"
 
 logger = logging.getLogger(__name__)
 
-THEME_DIR = Path(__file__).resolve().parent / "theme"
+PRINT_THEME_DIR = Path(__file__).resolve().parent / "print" / "theme"
 
 
 def setup(app):
-    from . import (bookchecks, builder, checks, editions, epub, files, freshness, i18n, myst,
-                   notice, pictures, web, words)
-    from . import design, mathsvg
+    from .checks import book as bookchecks, sources as checks
+    from .print import builder
+    from .clinics import editions
+    from .epub import builder as epub
+    from . import files, i18n
+    from .web import freshness, site as web
+    from .markup import myst, notice, pictures
+    from .book import words
+    from .markup import design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
 
     app.connect("builder-inited", files.name_final_outdir)
-    app.add_html_theme("patientpress_print", str(THEME_DIR / "print"))
+    app.add_html_theme("patientpress_print", str(PRINT_THEME_DIR))
     builder.setup(app)
     editions.setup(app)
     epub.setup(app)

@@ -18,7 +18,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -141,7 +141,7 @@ def built_book(built_html):
 
 
 def judge(check, book, **kwargs):
-    """Run a book check (patientpress.bookchecks): skipped when the book does not ask for
+    """Run a book check (patientpress.checks.book): skipped when the book does not ask for
     it, failed with every problem it finds."""
     try:
         problems = check(book, **kwargs)

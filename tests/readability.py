@@ -1,5 +1,5 @@
 """This book's readability helpers for tests/test_second_edition.py: the measures of
-``patientpress.readability`` (the book checks' own) on a built HTML file, and the pages the
+``patientpress.checks.readability`` (the book checks' own) on a built HTML file, and the pages the
 book's conf.py judges (``bookcheck_pages``) as HTML paths."""
 
 import fnmatch
@@ -8,9 +8,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from patientpress import readability as measure
+from patientpress.checks import readability as measure
 # What tests/test_second_edition.py uses besides body_text.
-from patientpress.readability import describe, sentences, stats, words  # noqa: F401
+from patientpress.checks.readability import describe, sentences, stats, words  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 

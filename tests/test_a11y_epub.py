@@ -12,7 +12,7 @@ from sphinx.builders.epub3 import Epub3Builder
 import epubread
 from conftest import LANGUAGES, built_in
 from tools import a11y
-from patientpress.epub import CONFORMS_TO, AccessibleEpubBuilder, add_aria
+from patientpress.epub.builder import CONFORMS_TO, AccessibleEpubBuilder, add_aria
 
 
 DOC = b"""<?xml version="1.0" encoding="utf-8"?>

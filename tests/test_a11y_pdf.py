@@ -106,7 +106,7 @@ def test_broken_pdf_is_caught(app):
 
 def test_checker_catches_skipped_levels_and_untagged_furniture(tmp_path):
     """A PDF straight from WeasyPrint (no finishing step) with H1 then H3."""
-    from patientpress import render
+    from patientpress.print import render
 
     html = ('<html lang="en"><head><title>T</title><style>@page { @bottom-right { '
             'content: "Page " counter(page) } }</style></head><body><h1>Top</h1>'

@@ -26,7 +26,7 @@ from sphinx.errors import ConfigError
 
 import pdfread
 from conftest import ROOT, build_in_process, sphinx_build
-from patientpress import checks
+from patientpress.checks import sources as checks
 
 BOOK = ROOT / "tests" / "roots" / "test-book"
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}

@@ -1,4 +1,4 @@
-"""The book checks (patientpress.bookchecks) judge whichever book they are given, by its own
+"""The book checks (patientpress.checks.book) judge whichever book they are given, by its own
 conf.py: a small gardening book with targets of its own passes them, and fails each one when
 conf.py tightens it. The repository's book runs the same checks in test_readability.py,
 test_coverage.py, test_glossary.py and test_front_matter.py."""
@@ -9,7 +9,7 @@ import pytest
 from sphinx.errors import ConfigError
 
 from conftest import build_in_process
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 # The website alone: no PDFs or e-book to link (as in test_notice.py, whose build this shares).
 WEB = {"suppress_warnings": ["patientpress.download"]}

@@ -14,7 +14,7 @@ from sphinx.errors import SphinxError
 import epubread
 import pdfread
 from conftest import build_in_process
-from patientpress import chapters
+from patientpress.book import chapters
 
 ONLINE = "https://toc-book.example.org/en/latest/"
 # The three chapter handouts (questions is left out in the root's conf.py), by document.

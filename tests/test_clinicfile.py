@@ -1,9 +1,9 @@
-"""Clinic files read and checked in-process (patientpress.clinicfile): each bad file gets
+"""Clinic files read and checked in-process (patientpress.clinics.schema): each bad file gets
 the exact message a user reads, and every problem of a file is reported together."""
 
 import pytest
 
-from patientpress import clinicfile
+from patientpress.clinics import schema as clinicfile
 
 # The other shapes of test_clinics.py's file: address as a list, hours as text.
 GOOD = """\

@@ -1,4 +1,4 @@
-"""Clinic editions (patientpress.clinics) and booklets (patientpress.booklet).
+"""Clinic editions (patientpress.clinics) and booklets (patientpress.print.booklet).
 
 A tiny book is built once with the handout builder; each test runs editions against it.
 """
@@ -16,7 +16,9 @@ from PIL import Image
 
 import pdfread
 from conftest import ROOT
-from patientpress import booklet, clinicfile, clinics
+from patientpress.print import booklet
+from patientpress.clinics import schema as clinicfile
+from patientpress.clinics import command as clinics
 
 GOOD = """\
 name: Riverside Foot Clinic

@@ -18,7 +18,10 @@ import pytest
 import pdfread
 import test_fit
 from conftest import ROOT
-from patientpress import clinicfile, clinics, editions, i18n, words
+from patientpress.clinics import schema as clinicfile, editions
+from patientpress import i18n
+from patientpress.clinics import command as clinics
+from patientpress.book import words
 from test_clinics import folder_with, run, squash, text_of_half
 
 RIO = """\

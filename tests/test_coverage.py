@@ -1,11 +1,11 @@
 """Every factual claim of the source article is covered by a passage of the built book, and
 the PEMAT-P notes meet the target: the claims file and targets are the book's own
-(``bookcheck_claims`` in conf.py; patientpress.bookchecks)."""
+(``bookcheck_claims`` in conf.py; patientpress.checks.book)."""
 
 import pytest
 
 from conftest import judge
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 pytestmark = pytest.mark.book
 

@@ -131,14 +131,14 @@ def test_book_links_its_stylesheet_once_and_has_one_viewport(book):
         assert len(viewports(doc)) == 1, name
     with zipfile.ZipFile(book) as z:
         shipped = z.read("_static/epub.css").decode("utf-8")
-    assert shipped == (ROOT / "patientpress/static/epub/epub.css").read_text(encoding="utf-8")
+    assert shipped == (ROOT / "patientpress/epub/static/epub.css").read_text(encoding="utf-8")
 
 
 # -- epub.css against the boxes the book uses ------------------------------------------
 
 def css_rules():
-    """(selector text, {property: value}) for every rule of patientpress/static/epub/epub.css."""
-    sheet = (ROOT / "patientpress/static/epub/epub.css").read_text(encoding="utf-8")
+    """(selector text, {property: value}) for every rule of patientpress/epub/static/epub.css."""
+    sheet = (ROOT / "patientpress/epub/static/epub.css").read_text(encoding="utf-8")
     rules = []
     for rule in tinycss2.parse_stylesheet(sheet, skip_comments=True, skip_whitespace=True):
         assert rule.type == "qualified-rule", f"epub.css: unexpected {rule.type}"

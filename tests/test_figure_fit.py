@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from patientpress import render
+from patientpress.print import render
 
 
 def road_html(tmp_path, picture_height):

@@ -21,7 +21,7 @@ from fontTools.ttLib import TTFont
 
 import epubread
 from conftest import ROOT
-from patientpress import fonts
+from patientpress.print import fonts
 from test_print import figure_word_sizes
 
 FIGURES = ROOT / "docs" / "figures"

@@ -20,7 +20,10 @@ import pytest
 
 import pdfread
 from conftest import LANGUAGES
-from patientpress import booklet, clinics, editions, i18n
+from patientpress.print import booklet
+from patientpress import i18n
+from patientpress.clinics import command as clinics
+from patientpress.clinics import editions
 from test_clinics import text_of_half   # a booklet sheet's halves: back cover | cover
 
 SHORT = """\

@@ -1,11 +1,11 @@
 """The opening page says what the book's conf.py asks of it (``bookcheck_front_matter``;
-patientpress.bookchecks): for this book, who wrote it, when it was reviewed, that it is not
+patientpress.checks.book): for this book, who wrote it, when it was reviewed, that it is not
 advice (in a box), and where its sources are."""
 
 import pytest
 
 from conftest import judge
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 pytestmark = pytest.mark.book
 

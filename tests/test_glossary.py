@@ -1,10 +1,10 @@
 """Every glossary term is used on a judged page, and every term link lands on a term
-(``bookcheck_glossary``, ``bookcheck_pages`` in conf.py; patientpress.bookchecks)."""
+(``bookcheck_glossary``, ``bookcheck_pages`` in conf.py; patientpress.checks.book)."""
 
 import pytest
 
 from conftest import judge
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 pytestmark = pytest.mark.book
 

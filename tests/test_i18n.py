@@ -19,7 +19,11 @@ from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, build_in_process
-from patientpress import epub, i18n, notice, pictures, web, words  # noqa: F401  (their N_)
+from patientpress.epub import builder as epub  # noqa: F401  (their N_)
+from patientpress import i18n
+from patientpress.markup import notice, pictures
+from patientpress.web import site as web
+from patientpress.book import words
 
 OUR_CATALOG = ROOT / "patientpress" / "locale" / "es" / "LC_MESSAGES" / "patientpress.po"
 

@@ -3,7 +3,6 @@
 Only ``make -n`` is run: it prints the commands without running them.
 """
 
-import re
 import shutil
 import subprocess
 

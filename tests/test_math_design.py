@@ -25,7 +25,7 @@ import epubread
 import pdfread
 from conftest import build_in_process, sphinx_build
 
-from patientpress import mathsvg
+from patientpress.markup import mathsvg
 
 FORMATS = ["handout", "epub", "html"]
 # Every formula of the first chapter, in reading order, as its picture's alternative text.

@@ -19,7 +19,7 @@ import pdfread
 from conftest import ROOT, build_in_process
 from test_bad_input import EPOCH, copy_book
 
-from patientpress import myst
+from patientpress.markup import myst
 
 SOURCE = ROOT / "tests" / "roots" / "test-myst-markup"
 FORMATS = ["handout", "epub", "html"]    # the website links the PDF and the e-book

@@ -113,16 +113,16 @@ def test_the_ebook_opens(builds):
 def test_the_website_and_the_ebook_wear_patientpresss_stylesheets(builds):
     """The new book has no _static/: its website links patientpress's stylesheet (7:1
     contrast, focus rings, reflow) and its e-book carries patientpress's e-book styles."""
-    static = ROOT / "patientpress" / "static"
+    static = ROOT / "patientpress"
     for page in ("index.html", "chapters/01-getting-started.html"):
         soup = BeautifulSoup((builds / "html" / page).read_text(encoding="utf-8"), "html.parser")
         sheets = [link["href"].split("?")[0] for link in soup.select('link[rel="stylesheet"]')]
         assert sheets[-1].endswith("_static/patientpress.css"), (page, sheets)
     assert (builds / "html" / "_static" / "patientpress.css").read_text(encoding="utf-8") == \
-        (static / "web" / "patientpress.css").read_text(encoding="utf-8")
+        (static / "web" / "static" / "patientpress.css").read_text(encoding="utf-8")
     with zipfile.ZipFile(epubread.find(builds / "epub")) as zf:
         assert zf.read("_static/epub.css").decode("utf-8") == \
-            (static / "epub" / "epub.css").read_text(encoding="utf-8")
+            (static / "epub" / "static" / "epub.css").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -233,7 +233,7 @@ def test_the_wheel_is_the_same_every_time_and_carries_the_theme_and_skeleton(tmp
     first, second = new.build_wheel(tmp_path / "a"), new.build_wheel(tmp_path / "b")
     assert first.read_bytes() == second.read_bytes()
     names = set(zipfile.ZipFile(first).namelist())
-    assert {"patientpress/__init__.py", "patientpress/theme/print/page.html",
+    assert {"patientpress/__init__.py", "patientpress/print/theme/page.html",
             "patientpress/skeleton/conf.py", "patientpress-0.1.0.dist-info/RECORD"} <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from bs4 import BeautifulSoup
 
-from patientpress import notice
+from patientpress.markup import notice
 
 DATE = "November 2026"   # handout_review_date of tests/roots/test-book
 # The website alone: its download links are tested with the whole pipeline.

@@ -13,11 +13,11 @@ import pytest
 
 from conftest import ROOT
 
-THEME_FILES = {"patientpress/theme/print/page.html", "patientpress/theme/print/theme.toml",
-               "patientpress/theme/print/static/print.css",
-               "patientpress/theme/print/static/large-print.css",
-               "patientpress/theme/epub3/content.opf.jinja", "patientpress/theme/epub3/mimetype",
-               "patientpress/theme/epub3/container.xml"}
+THEME_FILES = {"patientpress/print/theme/page.html", "patientpress/print/theme/theme.toml",
+               "patientpress/print/theme/static/print.css",
+               "patientpress/print/theme/static/large-print.css",
+               "patientpress/epub/theme/content.opf.jinja", "patientpress/epub/theme/mimetype",
+               "patientpress/epub/theme/container.xml"}
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +41,7 @@ def wheel(tmp_path_factory):
 def test_the_wheel_carries_the_print_theme_and_no_tests_or_tools(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert THEME_FILES <= names
-    assert "patientpress/builder.py" in names
+    assert "patientpress/print/builder.py" in names
     assert not [n for n in names if n.startswith(("tests/", "bench/", "scripts/", "docs/"))]
 
 

@@ -1,8 +1,8 @@
 """The render's two speed-ups change no byte of what they make (issue 19).
 
-- patientpress.pagerefs: pydyf's page references kept, not rebuilt per structure element;
+- patientpress.print.pagerefs: pydyf's page references kept, not rebuilt per structure element;
   the print test book's PDF is byte-identical with and without it, and it is in effect.
-- patientpress.pdfua: running heads become artifacts by editing the content streams' bytes
+- patientpress.print.pdfua: running heads become artifacts by editing the content streams' bytes
   where WeasyPrint wrote its fixed form, not by parsing every operator; the finished PDF has
   the same operators as the parsing way, and the print test book needs no parsing at all.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 import pikepdf
 import pytest
 
-from patientpress import pagerefs, pdfua, render
+from patientpress.print import pagerefs, pdfua, render
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 import pdfread
-from patientpress import singlefile
+from patientpress.print import singlefile
 
 ONLINE = "https://print-test.example.org/en/latest/"
 
@@ -334,7 +334,7 @@ def test_the_books_print_products_carry_its_online_address(built_handout):
 
 
 def test_a_document_laid_out_again_for_its_notes_page_warns_once(tmp_path):
-    from patientpress import render
+    from patientpress.print import render
 
     html = ('<html lang="en"><head><meta name="patientpress-pages-multiple-of" content="2">'
             '<style>.notes-page { break-before: page; }</style></head><body><p>One page.</p>'

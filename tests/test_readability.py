@@ -1,5 +1,5 @@
 """Readability of the built book's pages, against the targets its conf.py sets
-(``bookcheck_pages``, ``bookcheck_readability``; patientpress.bookchecks).
+(``bookcheck_pages``, ``bookcheck_readability``; patientpress.checks.book).
 
 Run with ``-s`` to see each page's figures; the failures name them too.
 """
@@ -7,7 +7,7 @@ Run with ``-s`` to see each page's figures; the failures name them too.
 import pytest
 
 from conftest import judge
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 pytestmark = pytest.mark.book
 

@@ -5,7 +5,7 @@
   escaped by MyST fail the strict build with a message.
 - tests/roots/test-hostile-files: a picture outside the book (``..``, a link, ``file://``)
   or on the network is refused with a message that fails the strict build.
-- The renderer itself (patientpress.render): its URL fetcher and its time limit.
+- The renderer itself (patientpress.print.render): its URL fetcher and its time limit.
 """
 
 import multiprocessing
@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, build_in_process
 from test_bad_input import EPOCH, assert_nothing_half_written, copy_book
 
-from patientpress import pool, render
+from patientpress.print import pool, render
 
 ROOTS = ROOT / "tests" / "roots"
 FORMATS = ["html", "epub", "handout"]
@@ -296,7 +296,7 @@ def test_the_workers_end_when_their_build_is_killed(tmp_path):
     """A build stopped with SIGKILL runs no clean-up: each worker must see its parent's end
     of the pipe close (a worker forked later holds no copy of it) and end by itself."""
     script = ("import os, sys, time\n"
-              "from patientpress import pool\n"
+              "from patientpress.print import pool\n"
               "workers = pool.Pool(2)\n"
               "list(workers.run([pool.Job(os.getpid, ()) for _ in range(4)]))\n"
               "every = workers._idle + workers._starting\n"

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 import epubread
 import pdfread
 from conftest import sphinx_build
-from patientpress import editions
+from patientpress.clinics import editions
 from test_a11y_pdf import all_pdfs
 from test_fit import book_problems, chapter_handout_problems
 from test_reproducible import differences, tree_bytes

@@ -3,7 +3,7 @@ the way the glossary uses them, dates written the Spanish way, and every claim t
 
 - Readability: each chapter and the questions page against the Spanish targets of conf.py
   (``bookcheck_readability_by_language["es"]``: Fernández-Huerta, sentence length),
-  through the book check (patientpress.bookchecks), on the Spanish website.
+  through the book check (patientpress.checks.book), on the Spanish website.
 - Glossary: every ``{term}`` role of the Spanish catalogs keeps the English role's target and
   shows the Spanish glossary's word for it (plural and capitals aside); where the English
   text uses a glossary term or one of a few everyday words in plain words, the Spanish uses
@@ -31,7 +31,7 @@ from sphinx.errors import ConfigError
 
 import pdfread
 from conftest import ROOT, judge
-from patientpress import bookchecks, readability
+from patientpress.checks import book as bookchecks, readability
 
 CATALOGS = ROOT / "locales" / "es" / "LC_MESSAGES"
 CONF = runpy.run_path(str(ROOT / "conf.py"))

@@ -51,7 +51,7 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS},
 VAGUE_LINK_NAMES = {"here", "click here", "click", "more", "read more", "learn more", "link",
                     "this", "this link", "this page", "go", "details", "more info"}
 
-from patientpress.epub import EPUB_TYPE, EPUB_TYPE_ROLES, OPS, XHTML  # noqa: E402
+from patientpress.epub.builder import EPUB_TYPE, EPUB_TYPE_ROLES, OPS, XHTML  # noqa: E402
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"

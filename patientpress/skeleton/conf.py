@@ -85,7 +85,7 @@ handout_preset = "book"
 
 # -- Book checks (tests/test_content.py) -------------------------------------
 
-# What the book's own tests hold its content to (patientpress.bookchecks lists every key).
+# What the book's own tests hold its content to (patientpress.checks.book lists every key).
 # A check the book does not ask for is skipped, with the reason.
 # The opening page says who wrote the book, and the notice (by default: the author,
 # handout_review_date and patient_notice, those that are set).

@@ -17,7 +17,7 @@ def words(text):
 
 
 def test_the_website_opens_on_the_book_and_links_every_page(builddir, config):
-    # The documents as the build saw them (patientpress.bookchecks records them), so this
+    # The documents as the build saw them (patientpress.checks.book records them), so this
     # holds for any layout: docs/chapters/, a Jupyter Book _toc.yml, folders in folders.
     record = json.loads((builddir / "doctrees" / "bookchecks.json").read_text(encoding="utf-8"))
     root = record["root_doc"]

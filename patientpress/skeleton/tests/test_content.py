@@ -1,11 +1,11 @@
 """The book's content, judged against the targets its own conf.py sets (the bookcheck_
-values; patientpress.bookchecks): the opening page says who wrote the book, every glossary
+values; patientpress.checks.book): the opening page says who wrote the book, every glossary
 term is used and every term link lands, the pages meet the readability targets, every
 claim is covered. A check conf.py does not ask for is skipped, with the reason."""
 
 import pytest
 
-from patientpress import bookchecks
+from patientpress.checks import book as bookchecks
 
 
 @pytest.fixture(scope="module")

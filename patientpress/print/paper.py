@@ -1,11 +1,11 @@
 """Paper and type size of the print products: stylesheets of the print theme, chosen by
 configuration (``handout_paper``, a clinic file's ``paper`` and ``large_print``) and
 linked by each print document after ``print.css``. One table for the handouts and the
-clinic editions alike; the sizes themselves are CSS (``theme/print/static/``)."""
+clinic editions alike; the sizes themselves are CSS (``theme/static/``)."""
 
 from pathlib import Path
 
-STATIC = Path(__file__).resolve().parent / "theme" / "print" / "static"
+STATIC = Path(__file__).resolve().parent / "theme" / "static"
 #: The paper sizes there is a stylesheet for: paper-<size>.css (and booklet-<size>.css).
 SIZES = tuple(sorted(p.stem.removeprefix("paper-") for p in STATIC.glob("paper-*.css")))
 

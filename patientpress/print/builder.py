@@ -20,8 +20,11 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 from sphinx.writers.html5 import HTML5Translator
 
-from . import chapters, citations, files, fonts, mathsvg, numbers, paper, pool, qr, render, singlefile, words
-from .files import slugify
+from ..book import chapters, words
+from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
+from .. import files
+from ..markup import mathsvg
+from ..files import slugify
 
 logger = logging.getLogger(__name__)
 

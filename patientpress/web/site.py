@@ -7,9 +7,9 @@ A missing file is a warning, so a strict build fails instead of publishing a dea
 A bibliography's entries are items of its list: docutils gives each citation the role
 ``doc-biblioentry`` inside a ``role="list"`` citation list, a role DPUB-ARIA 1.1 deprecates,
 and axe fails the list (aria-required-children, critical); the e-book does the same in
-``epub.py``.
+``epub/builder.py``.
 
-The stylesheets come with patientpress (``static/``), so every book made with it wears them:
+The stylesheets come with patientpress (``web/static/``, ``epub/static/``), so every book wears them:
 the website links ``patientpress.css`` (7:1 contrast, focus rings, reflow, the download box)
 after the theme's and the extensions' stylesheets and before the book's own
 ``html_css_files``; the e-book's ``epub.css`` takes the place of the epub theme's file of
@@ -27,13 +27,15 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from . import chapters
-from .i18n import N_, gettext
+from ..book import chapters
+from ..i18n import N_, gettext
 
 logger = logging.getLogger(__name__)
 
 DOWNLOAD_DIR = "_downloads"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+# Each medium's stylesheets beside its code: the website's here, the e-book's in epub/.
+STATIC_DIRS = {"web": Path(__file__).resolve().parent / "static",
+               "epub": Path(__file__).resolve().parent.parent / "epub" / "static"}
 WEB_CSS = "patientpress.css"
 # After the theme's (200) and the extensions' (500) stylesheets, before the book's own
 # html_css_files (800), so a book can still change any rule of ours.
@@ -121,7 +123,7 @@ def _add_stylesheets(app):
     folder = "web" if name in WEB_BUILDERS else "epub" if name == "epub" else None
     if folder is None:
         return
-    app.config.html_static_path = [str(STATIC_DIR / folder), *app.config.html_static_path]
+    app.config.html_static_path = [str(STATIC_DIRS[folder]), *app.config.html_static_path]
     if folder == "web":
         app.builder.add_css_file(WEB_CSS, priority=WEB_CSS_PRIORITY)
 

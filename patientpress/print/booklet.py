@@ -11,7 +11,7 @@ that the book's back page (with the clinic's details) stays on the back cover.
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 
-from .files import atomic_write
+from ..files import atomic_write
 
 MM = 72 / 25.4
 #: Sheet (landscape) and the page size that fits two-up on it, in PDF points.

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from . import booklet, chapters, fonts, paper, pool, qr, render
-from .builder import HandoutBuilder, PrintDoc
+from ..print import booklet, fonts, paper, pool, qr, render
+from ..book import chapters
+from ..print.builder import HandoutBuilder, PrintDoc
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +195,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
 
     def render_products(self):
         """Render every edition's PDFs, largest first; each outcome goes to on_rendered."""
-        from .builder import RENDER_ORDER
+        from ..print.builder import RENDER_ORDER
 
         docs = sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind])
         jobs = []

@@ -16,7 +16,7 @@ import time
 
 from sphinx.errors import SphinxError
 
-from .files import remove_partial
+from ..files import remove_partial
 
 # A render this long is stuck, not slow: the whole book takes seconds, a very long table
 # minutes (WeasyPrint's layout grows with it). ``handout_timeout`` and ``--timeout`` change it.

@@ -8,7 +8,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from .i18n import N_, gettext
+from ..i18n import N_, gettext
 
 logger = logging.getLogger(__name__)
 PICTURE_ONLINE = N_("Picture online:")

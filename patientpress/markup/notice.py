@@ -10,7 +10,7 @@ it is not and how old it is.
 
 from docutils import nodes
 
-from .i18n import N_, gettext
+from ..i18n import N_, gettext
 
 #: Today's words, for a book that sets none.
 DEFAULT_NOTICE = N_("This guide gives general information. It is not medical advice. Talk "

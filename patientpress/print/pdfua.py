@@ -10,7 +10,7 @@ Used for every PDF this package writes: the handouts and the clinic editions.
 import re
 from pathlib import Path
 
-from .files import atomic_write
+from ..files import atomic_write
 
 
 def link_descriptions(html_text):

@@ -51,7 +51,8 @@ from pathlib import Path
 
 from sphinx.errors import ConfigError
 
-from . import files, readability
+from .. import files
+from . import readability
 
 RECORD = "bookchecks.json"
 CLAIMS = {"file": "", "count": 0, "min_passage_words": 0, "max_passage_words": 0,

@@ -2,7 +2,7 @@
 
 - ``content.opf`` carries the EPUB Accessibility 1.1 metadata (schema.org access modes,
   features, hazards, summary, conformance and certifier) from ``epub_a11y_*`` options:
-  ``content_metadata()`` puts them in the context of our ``theme/epub3/content.opf.jinja``.
+  ``content_metadata()`` puts them in the context of our ``theme/content.opf.jinja``.
 - The navigation document (and toc.ncx) list the opening page's own sections too, so
   the book's whole heading structure is navigable (Sphinx lists only the toctree), and a
   book in parts lists each part's chapters under its title (:func:`chapters.parts`).
@@ -31,9 +31,10 @@ from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pant
 from sphinx.builders.epub3 import Epub3Builder
 from sphinx.util import logging
 
-from . import chapters, mathsvg
-from .files import ZIP_EPOCH_MIN, atomic_write
-from .i18n import N_, gettext
+from ..book import chapters
+from ..markup import mathsvg
+from ..files import ZIP_EPOCH_MIN, atomic_write
+from ..i18n import N_, gettext
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
 # (the table Ace by DAISY checks in its epub-type-has-matching-role rule).
@@ -70,7 +71,7 @@ EPUB_TYPE = f"{{{OPS}}}type"
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE_DIR = Path(__file__).resolve().parent / "theme" / "epub3"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "theme"
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 # docutils' HTML5 writer adds this tag and Sphinx passes it on, beside the basic theme's

@@ -10,7 +10,7 @@ language the phrases come from our message catalog (``i18n.py``).
 
 from sphinx.errors import ConfigError
 
-from .i18n import N_, gettext
+from ..i18n import N_, gettext
 
 PATIENT = {
     "kicker": N_("Patient information"),

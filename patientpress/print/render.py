@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from sphinx.util import logging
 
 from . import pagerefs, paper, pdfua
-from .files import atomic_write
+from ..files import atomic_write
 
 logger = logging.getLogger(__name__)
 

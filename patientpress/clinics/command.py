@@ -31,8 +31,8 @@ import tempfile
 import unicodedata
 from pathlib import Path, PurePath
 
-from . import pool
-from .clinicfile import ClinicError, Glyphs, clinic_files, load_folder
+from ..print import pool
+from .schema import ClinicError, Glyphs, clinic_files, load_folder
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")

@@ -11,28 +11,23 @@
 - An image whose file does not exist is reported as the author wrote it, with the path
   that was looked for, and its alt text stands in (instead of Sphinx's "image file not
   readable").
-- A reference to an unknown label, document or term suggests the nearest one that exists
-  ("did you mean 'how-nerves-heal'?"), in Sphinx's own words and warning type; a missing
-  image suggests the nearest picture file beside it.
+- A missing image suggests the nearest picture file beside it; a reference to an unknown
+  label, document or term, the nearest one that exists (``messages``).
 - An empty chapter is reported (Sphinx builds it silently as a blank page).
-- A chapter in no toctree is reported with the file whose toctree should list it.
+- A chapter in no toctree is reported with the file whose toctree should list it
+  (``messages``, with the other messages of Sphinx and MyST made clearer).
 - Every character of the print document is checked against the embedded print font:
   one the font cannot draw would print as an empty box, so it is reported, with the file,
   the line, the character and the fix.
 
-Each problem is a Sphinx warning, so a strict build (``-W``) fails on it. MyST's
-settings line (``myst v…: MdParserConfig(…)``), printed on every build, is kept for
-``sphinx-build -v``.
+Each problem is a Sphinx warning, so a strict build (``-W``) fails on it.
 """
 
 import difflib
 import glob
-import logging as std_logging
 import os
-import posixpath
 import re
 import unicodedata
-import weakref
 from pathlib import Path
 
 from docutils import nodes
@@ -41,6 +36,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
+
+from . import messages
 
 logger = logging.getLogger(__name__)
 
@@ -141,15 +138,6 @@ def refuse_unsafe_markup(app, doctree):
         image.parent.remove(image)
 
 
-def _shown(path):
-    """A path as the author would type it: from the current folder when it lies inside."""
-    path = Path(os.path.normpath(path))
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
 def report_missing_images(app, doctree):
     """An image whose file is missing is named as written, with the path looked for.
 
@@ -179,7 +167,7 @@ def report_missing_images(app, doctree):
         near = _nearest_picture(looked)
         fix = (f"did you mean {near}? Fix the file name" if near
                else "check the file name or add the file")
-        logger.warning("image %s not found (looked for %s); %s", uri, _shown(looked), fix,
+        logger.warning("image %s not found (looked for %s); %s", uri, messages.shown_path(looked), fix,
                        location=image, type="patientpress", subtype="image_missing")
         # The alt text stands in, as a browser shows it for a broken picture; a figure
         # keeps its first child (its HTML needs one) and its label.
@@ -211,36 +199,6 @@ def _nearest_picture(looked):
     return near[0] if near else None
 
 
-def nearest_reference(env, node):
-    """For a reference Sphinx could not resolve (an unknown label, document or term), the
-    words to add to its warning: the nearest one that exists, or that none comes close."""
-    kind, target = node.get("reftype"), node.get("reftarget", "")
-    domain = env.domains.standard_domain
-    if kind in ("ref", "numref"):
-        known = [name for name in domain.anonlabels if not name.startswith("_")]
-        target = target.lower()
-    elif kind == "doc":
-        known = sorted(env.found_docs)
-        base = posixpath.dirname(node.get("refdoc", ""))
-        if not target.startswith("/") and base:
-            known = [posixpath.relpath(doc, base) for doc in known]
-        target = target.lstrip("/")
-    elif kind == "myst":   # [text](target): a label, or a document by its file name
-        known = [*(n for n in domain.anonlabels if not n.startswith("_")),
-                 *(env.doc2path(doc, base=False) for doc in env.found_docs)]
-        base = posixpath.dirname(node.get("refdoc", ""))
-        if base:
-            known = [posixpath.relpath(k, base) if "." in k else k for k in known]
-    elif kind == "term":
-        known = sorted({name for (typ, name) in domain.objects if typ == "term"})
-        target = target.lower()
-    else:
-        return ""
-    near = difflib.get_close_matches(target, known, n=1, cutoff=0.6)
-    return (f"; did you mean {near[0]!r}?" if near
-            else "; nothing of that name in the book: check the spelling")
-
-
 # -- empty chapters ----------------------------------------------------------------------
 
 def check_empty(app, doctree):
@@ -260,107 +218,11 @@ def check_empty(app, doctree):
                        type="patientpress", subtype="empty")
 
 
-# -- messages of Sphinx and MyST, made quieter or clearer ------------------------------
-
-class _Messages(std_logging.Filter):
-    """Rewrites Sphinx's "not in any toctree" warning; names the nearest label, document or
-    term in its warning for an unknown one; drops MyST's settings line.
-
-    A logging filter, installed once per process on the two loggers concerned, that looks
-    at the app being built (held weakly, so a finished app is not kept alive).
-    """
-
-    app = None
-
-    def filter(self, record):
-        app = self.app() if self.app else None
-        if record.name == "sphinx.myst_parser.sphinx_ext.main":
-            # myst-parser logs its whole configuration at info level on every build and
-            # has no option to stop it; -v still shows it.
-            return not (record.levelno == std_logging.INFO
-                        and any(type(a).__name__ == "MdParserConfig" for a in record.args or ())
-                        and not (app and app.verbosity > 0))
-        location = getattr(record, "location", None)
-        if (app is not None and isinstance(location, addnodes.pending_xref)
-                and ((getattr(record, "type", None) == "ref"
-                      and location.get("refdomain") in ("std", "", None))
-                     or (getattr(record, "type", None) == "myst"
-                         and getattr(record, "subtype", None) == "xref_missing"))):
-            hint = nearest_reference(app.env, location)
-            if hint and "did you mean" not in str(record.msg):
-                text = str(record.msg) % record.args if record.args else str(record.msg)
-                record.msg, record.args = text + hint, ()
-        if (app is not None and getattr(record, "type", None) == "toc"
-                and getattr(record, "subtype", None) == "not_readable"
-                and isinstance(location, addnodes.toctree) and record.args):
-            _toctree_entry(app.env, record, location)
-        if (app is not None and getattr(record, "type", None) == "toc"
-                and getattr(record, "subtype", None) == "not_included"
-                and isinstance(getattr(record, "location", None), str)):
-            record.msg, record.args = _not_in_toctree(app.env, record.location), ()
-        return True
-
-
-_MESSAGES = _Messages()
-
-
-def _toctree_entry(env, record, toctree):
-    """Sphinx's "toctree contains reference to nonexisting document" names the directive's
-    first line: name the entry's own line instead, and the nearest document that exists."""
-    missing = str(record.args[0])
-    docname = env.docname
-    written = posixpath.relpath(missing, posixpath.dirname(docname) or ".")
-    try:
-        lines = Path(toctree.source).read_text(encoding="utf-8").splitlines()
-    except (OSError, TypeError):
-        lines = []
-    start = max((toctree.line or 1) - 1, 0)
-    for number in range(start, len(lines)):
-        entry = lines[number].strip().rstrip(">").split("<")[-1].strip()
-        if entry in (written, "/" + missing, missing):
-            record.location = (docname, number + 1)
-            break
-    base = posixpath.dirname(docname)
-    known = [posixpath.relpath(doc, base) if base else doc for doc in env.found_docs]
-    near = difflib.get_close_matches(written, known, n=1, cutoff=0.6)
-    fix = (f"; did you mean {near[0]!r}?" if near else
-           f"; write the file {written}.md, or remove the line")
-    record.msg, record.args = str(record.msg) % record.args + fix, ()
-
-
-def _not_in_toctree(env, docname):
-    """Which toctree should list ``docname``: the nearest folder index above it, else the
-    root document; and the line to add there."""
-    folders = docname.split("/")[:-1]
-    if docname.rsplit("/", 1)[-1] == "index":
-        folders = folders[:-1]   # a folder's own index is listed one folder up
-    parent = env.config.root_doc
-    for depth in range(len(folders), 0, -1):
-        candidate = "/".join(folders[:depth] + ["index"])
-        if candidate != docname and candidate in env.found_docs:
-            parent = candidate
-            break
-    base = posixpath.dirname(parent)
-    entry = (docname[len(base) + 1:] if base and docname.startswith(base + "/")
-             else docname if not base else "/" + docname)
-    return (f"document isn't included in any toctree, so no reader can reach it: add the "
-            f"line {entry} to the toctree in {_shown(env.doc2path(parent))}, or delete the "
-            "file (a page meant to stand alone takes 'orphan: true' in its front matter)")
-
-
-def install_message_filters(app):
-    _MESSAGES.app = weakref.ref(app)
-    for name in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.sphinx.environment",
-                 "sphinx.sphinx.domains.std", "sphinx.sphinx.transforms.post_transforms",
-                 "sphinx.myst_parser.sphinx_ext.myst_refs", "sphinx.sphinx.directives.other"):
-        std_logging.getLogger(name).addFilter(_MESSAGES)   # once: addFilter ignores repeats
-
-
 # -- glyph coverage of the print font ----------------------------------------------------
 
 def print_font_coverage():
     """Code points every face of the embedded print font can draw, and the font's name."""
-    from . import fonts
+    from ..print import fonts
 
     return fonts.drawable(), fonts.FAMILY
 
@@ -465,7 +327,7 @@ def check_glyphs(app, env):
 
 def setup(app):
     # Now, before MyST's builder-inited handler logs its settings.
-    install_message_filters(app)
+    messages.install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))
     app.add_config_value("handout_characters", {}, "env", types=(dict,))
     app.connect("config-inited", lambda app, config: print_characters(config))

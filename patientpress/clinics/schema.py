@@ -19,10 +19,10 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       StringConstraints, ValidationError)
 from pydantic_core import PydanticCustomError
 
-from . import fonts
-from . import paper as paper_sizes
-from .clinicread import ClinicError, read
-from .files import slugify
+from ..print import fonts
+from ..print import paper as paper_sizes
+from .reader import ClinicError, read
+from ..files import slugify
 
 MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300,
              "reviewed_by": 120, "feedback": 200}
