@@ -20,8 +20,12 @@ STRICT        ?= 1
 STRICT_FLAGS   = -n $(if $(filter 0,$(STRICT)),,-W )--keep-going
 # The Python the virtual environment is made from (3.11 to 3.13): make PYTHON3=python3.13
 PYTHON3       ?= python3
-# Dates in the outputs come from the last commit (patientpress sets SOURCE_DATE_EPOCH
-# unless you do), so a rebuild is byte-identical.
+# Dates in the outputs come from the last commit (SOURCE_DATE_EPOCH, unless you set it), so
+# a rebuild is byte-identical; a book outside git is dated now, and the build says so.
+SOURCE_DATE_EPOCH ?= $(shell git -C $(CONFDIR) log -1 --format=%ct 2>/dev/null)
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
 
 # The paper size goes to every builder: with the same settings they share one doctree
 # folder, so the sources are read once for all three formats.

@@ -6,8 +6,8 @@ so every build runs as ``sphinx-build -c . docs <outdir>``.
 
 import os
 
-# Reproducible builds: patientpress dates every output by the last commit
-# (SOURCE_DATE_EPOCH, unless the caller set it).
+# Reproducible builds: make dates every output by the last commit (it sets
+# SOURCE_DATE_EPOCH from `git log -1 --format=%ct`, unless you set it).
 
 # -- Project information -----------------------------------------------------
 

@@ -28,9 +28,9 @@ def setup(app):
     from .markup import design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
-    files.pin_source_date(app.confdir)
 
     app.connect("builder-inited", files.name_final_outdir)
+    app.connect("builder-inited", files.say_how_outputs_are_dated)
     app.add_html_theme("patientpress_print", str(PRINT_THEME_DIR))
     builder.setup(app)
     editions.setup(app)

@@ -4,29 +4,35 @@ names any file system takes."""
 import contextlib
 import os
 import re
-import subprocess
 import tempfile
 import unicodedata
 from pathlib import Path
 
+from sphinx.util import logging
 
-# 1980-01-01, the earliest time a zip entry (an EPUB's) can carry: the date of a build
-# with no commit to date it by.
+logger = logging.getLogger(__name__)
+
+
+# 1980-01-01, the earliest time a zip entry (an EPUB's) can carry: its entries' time when
+# the build has no SOURCE_DATE_EPOCH.
 ZIP_EPOCH_MIN = 315532800
 
 
-def pin_source_date(folder):
-    """Date every output by the last commit of the book in ``folder`` (SOURCE_DATE_EPOCH,
-    unless the caller set it), so a rebuild of the same sources is byte-identical; a book
-    outside git gets ZIP_EPOCH_MIN."""
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return
-    try:
-        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=folder,
-                               capture_output=True, text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        stamp = ""
-    os.environ["SOURCE_DATE_EPOCH"] = stamp or str(ZIP_EPOCH_MIN)
+def source_date_epoch():
+    """The time every output is dated by (SOURCE_DATE_EPOCH, which ``make`` sets from the
+    book's last commit), or None when the caller set none. Read, never written: the
+    environment belongs to whoever runs the build."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def say_how_outputs_are_dated(app):
+    """Without SOURCE_DATE_EPOCH the outputs carry today's date (Sphinx's own way), so two
+    builds differ: say so once, as a note (a build outside git is no fault)."""
+    if source_date_epoch() is None:
+        logger.info("note: SOURCE_DATE_EPOCH is not set, so the outputs are dated now and two "
+                    "builds will differ; `make` sets it from the book's last commit (git log "
+                    "-1 --format=%%ct). Set it yourself for a book outside git.")
 
 
 def final_outdir():

@@ -61,10 +61,20 @@ def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, fr
             app.cleanup()
 
 
+def pytest_configure(config):
+    """Date the test builds as `make` dates the book's (SOURCE_DATE_EPOCH from the last
+    commit), when pytest runs without make: two builds of one test run then agree."""
+    if not os.environ.get("SOURCE_DATE_EPOCH"):
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+        if stamp:
+            os.environ["SOURCE_DATE_EPOCH"] = stamp
+
+
 @contextlib.contextmanager
 def own_environment():
-    """Give back os.environ as it was: an in-process build sets SOURCE_DATE_EPOCH
-    (patientpress.files.pin_source_date), which a subprocess build would take with it."""
+    """Give back os.environ as it was: a test or fixture that sets a variable for its
+    in-process build must not hand it to the next test's subprocess builds."""
     saved = dict(os.environ)
     try:
         yield
@@ -75,9 +85,9 @@ def own_environment():
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):
-    """A module or session fixture that builds in-process (a clinic run on a copy outside
-    git sets SOURCE_DATE_EPOCH to 1980) gives os.environ back too: a leak there outlives
-    the test and dated every later subprocess build 1980, changing the copyright year."""
+    """A module or session fixture gives os.environ back too: a leak there outlives the test
+    (a date set for one build once dated every later subprocess build 1980, changing the
+    copyright year)."""
     with own_environment():
         yield
 

@@ -33,7 +33,7 @@ from sphinx.util import logging
 
 from ..book import chapters
 from ..markup import mathsvg
-from ..files import ZIP_EPOCH_MIN, atomic_write
+from ..files import ZIP_EPOCH_MIN, atomic_write, source_date_epoch
 from ..i18n import N_, gettext
 
 # EPUB 3 structural semantics and the DPUB-ARIA role each one must carry
@@ -80,7 +80,7 @@ DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 
 def fixed_time():
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH", ZIP_EPOCH_MIN))
+    epoch = source_date_epoch() or ZIP_EPOCH_MIN
     return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
 
 
