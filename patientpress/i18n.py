@@ -35,6 +35,8 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
+from . import confread
+
 logger = logging.getLogger(__name__)
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -101,8 +103,14 @@ def gettext(language, text):
 
 def source_language(config):
     """The language the book is written in: the one its ``conf.py`` sets (a ``-D language``
-    override makes a translation)."""
-    return getattr(config, "_raw_config", {}).get("language") or OUR_LANGUAGE
+    override makes a translation), kept in ``book_source_language``."""
+    return config.book_source_language or OUR_LANGUAGE
+
+
+def note_source_language(app, config):
+    """``book_source_language``, unless the book sets it: the language conf.py writes."""
+    if not config.book_source_language:
+        config.book_source_language = confread.as_written(app).get("language") or OUR_LANGUAGE
 
 
 def is_translation(config):
@@ -141,18 +149,14 @@ def _translate(value, table, missing):
     return value
 
 
-def _set_settings(config):
+def _set_settings(app):
     """The names in ``translated_settings`` that conf.py sets (a default made from another
     setting, such as ``epub_title`` from ``html_title``, follows that one)."""
-    raw = getattr(config, "_raw_config", {})
-    return [name for name in config.translated_settings if name in raw]
+    written = confread.as_written(app)
+    return [name for name in app.config.translated_settings if name in written]
 
 
 def translate_settings(app, config):
-    # The settings as conf.py wrote them, before Sphinx's own config-inited handlers: Sphinx
-    # turns the copyright's current year into SOURCE_DATE_EPOCH's, so the template
-    # would ask for a new translation whenever the last commit is from an earlier year.
-    app.patientpress_settings_as_written = {name: config[name] for name in _set_settings(config)}
     if not is_translation(config):
         return
     table, where = {}, []
@@ -162,7 +166,7 @@ def translate_settings(app, config):
             table = {**found, **table}
             where.append(folder / f"{CONF_DOMAIN}.po")
     missing = []
-    for name in _set_settings(config):
+    for name in _set_settings(app):
         config[name] = _translate(config[name], table, missing)
     if missing:
         catalog = where[0] if where else book_catalog_dirs(app)[0] / f"{CONF_DOMAIN}.po"
@@ -188,9 +192,12 @@ def write_settings_template(app, exception):
         return
     catalog = Catalog(project=app.config.project, version=app.config.version,
                       fuzzy=False, creation_date=None)
-    written = getattr(app, "patientpress_settings_as_written", {})
-    for name in _set_settings(app.config):
-        for text in _strings(written.get(name, app.config[name])):
+    # The settings as conf.py wrote them: Sphinx turns the copyright's current year into
+    # SOURCE_DATE_EPOCH's, so the template would ask for a new translation whenever the last
+    # commit is from an earlier year.
+    written = confread.as_written(app)
+    for name in _set_settings(app):
+        for text in _strings(written[name]):
             if text:
                 catalog.add(text, locations=[("conf.py", 0)], auto_comments=[name])
     with open(Path(app.outdir) / f"{CONF_DOMAIN}.pot", "wb") as f:
@@ -299,6 +306,8 @@ def setup(app):
         "epub_description", "handout_subtitle", "handout_review_date", "handout_back_notice",
         "patient_notice", "patient_feedback", "myst_substitutions", "bookcheck_front_matter",
     ], "env", types=(list,))
+    app.add_config_value("book_source_language", "", "env", types=(str,))
+    app.connect("config-inited", note_source_language, priority=90)
     app.connect("config-inited", translate_settings, priority=100)
     app.connect("config-inited", lambda app, config: online_address(config), priority=100)
     app.connect("doctree-read", check_translated)

@@ -223,7 +223,7 @@ def test_the_template_keeps_the_copyright_year_as_written(root, monkeypatch):
 
 class Config:
     def __init__(self, language, base="https://guide.example.org/en/latest/"):
-        self.language, self.html_baseurl, self._raw_config = language, base, {"language": "en"}
+        self.language, self.html_baseurl, self.book_source_language = language, base, "en"
 
 
 @pytest.mark.parametrize("language, other, page, depth, expected", [

@@ -16,6 +16,10 @@ byte-identical with and without it, and that it is in effect during a render; on
 pydyf the test is the place to look first.
 """
 
+# The private parts this module relies on were proven on these versions; tests/
+# test_private_apis.py fails when another is installed, so they are checked again.
+PROVEN_ON = {"pydyf": "0.13.0", "weasyprint": "70.0"}
+
 _CACHE = "_patientpress_page_references"   # where a PDF keeps its tuple
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
+from .. import confread
 from ..book import chapters
 from ..i18n import N_, gettext
 
@@ -130,9 +131,9 @@ def _add_stylesheets(app):
 
 def _publish_no_sources(app, config):
     """html_copy_source defaults to False, and html_show_sourcelink to html_copy_source,
-    unless conf.py or the command line sets them (Sphinx has no public "was it set")."""
+    unless conf.py or the command line sets them."""
     def unset(name):
-        return name not in config._raw_config and name not in config.overrides
+        return not confread.set_by_book(app, name)
 
     if unset("html_copy_source"):
         config.html_copy_source = False
