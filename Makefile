@@ -126,7 +126,7 @@ lock:  ## regenerate requirements.txt (with hashes) from requirements.in
 	$(UV_VENV)/bin/uv pip compile --quiet --no-header --generate-hashes --python-version 3.11 requirements.in -o $(BUILDDIR)/requirements.txt
 	{ echo "# Generated, do not edit: edit requirements.in, then run"; \
 	  echo "#   make lock    (uv pip compile --generate-hashes --python-version 3.11 requirements.in -o requirements.txt)"; \
-	  echo "# Installed with pip install --require-hashes by the Makefile."; \
+	  echo "# Installed with pip install --no-deps --require-hashes by the Makefile, then pip check."; \
 	  cat $(BUILDDIR)/requirements.txt; } > requirements.txt
 
 clean:  ## remove every build output

@@ -35,7 +35,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
-from . import confread
+from . import builders, confread
 
 logger = logging.getLogger(__name__)
 
@@ -284,7 +284,7 @@ def add_language_switch(app, doctree, docname):
     """A link to this page in each other language of ``book_languages``, named in that
     language and marked with it, so a screen reader says it in the right voice."""
     config = app.config
-    if app.builder.name not in ("html", "dirhtml") or config.language not in config.book_languages:
+    if app.builder.name not in builders.WEB or config.language not in config.book_languages:
         return
     links = []
     for language, label in config.book_languages.items():

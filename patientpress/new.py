@@ -5,8 +5,8 @@ Writes a minimal book project from the skeleton that travels in the package
 requirements, ``.readthedocs.yaml``, a README, ``.ci/run`` and the book's own tests. It
 passes its own ``make`` and ``make test`` on a fresh clone, without this repository.
 
-patientpress is not on PyPI, so the new book carries it: a wheel made from the installed
-package goes into ``DIR/vendor/``, listed in ``requirements.txt`` with its hash, beside
+patientpress is not on PyPI, so the new book carries it: a wheel built from this source
+tree, the standard way, goes into ``DIR/vendor/``, listed in ``requirements.txt`` with its hash, beside
 the pinned, hashed versions of Sphinx, MyST, the theme and WeasyPrint that this version of
 patientpress is tested with (``skeleton/requirements.txt``, cut from the repository's lock
 file by ``python -m patientpress pins requirements.txt``). A wheel, not a ``file://`` path:
@@ -15,7 +15,6 @@ not have, and pip cannot check a folder against a hash.
 """
 
 import argparse
-import base64
 import datetime
 import hashlib
 import importlib.metadata
@@ -23,20 +22,18 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
-from .files import slugify
+from .files import ZIP_EPOCH_MIN, slugify
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Skeleton names that start with a dot would be left out of the wheel by package-data globs.
 DOT_PREFIX = "dot-"
 EXECUTABLE = {".ci/run"}
-# A wheel's zip entries carry a time; a fixed one gives the same wheel, and hash, every time.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 DIST = "patientpress"
 
 PINS_HEADER = """\
@@ -108,49 +105,43 @@ def pins_text(lock_text):
 
 # -- the wheel ---------------------------------------------------------------------------
 
-def _record_hash(data):
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return f"sha256={digest.decode()},{len(data)}"
-
-
-def _package_files():
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-            yield f"{DIST}/{path.relative_to(PACKAGE_DIR).as_posix()}", path.read_bytes()
-
-
-def _dist_info_files(version):
-    dist = importlib.metadata.distribution(DIST)
-    meta = dist.metadata
-    metadata = (f"Metadata-Version: 2.1\nName: {DIST}\nVersion: {version}\n"
-                f"Summary: {meta.get('Summary') or ''}\n"
-                f"Requires-Python: {meta.get('Requires-Python') or '>=3.11'}\n")
-    wheel = ("Wheel-Version: 1.0\nGenerator: patientpress.new\nRoot-Is-Purelib: true\n"
-             "Tag: py3-none-any\n")
-    info = f"{DIST}-{version}.dist-info"
-    files = [(f"{info}/METADATA", metadata.encode()), (f"{info}/WHEEL", wheel.encode())]
-    entry_points = dist.read_text("entry_points.txt")
-    if entry_points:
-        files.append((f"{info}/entry_points.txt", entry_points.encode()))
-    return info, files
+def project_root():
+    """The source tree this patientpress runs from (its pyproject.toml beside the package),
+    or None when it was installed from a wheel."""
+    root = PACKAGE_DIR.parent
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file() and 'name = "patientpress"' in pyproject.read_text(encoding="utf-8"):
+        return root
+    return None
 
 
 def build_wheel(dest_dir):
-    """Write a wheel of the installed patientpress (the code and data beside this module)
-    into ``dest_dir``; byte-identical for the same files. Returns its path."""
-    version = importlib.metadata.version(DIST)
-    info, dist_files = _dist_info_files(version)
-    entries = [*_package_files(), *dist_files]
-    record = "".join(f"{name},{_record_hash(data)}\n" for name, data in entries)
-    entries.append((f"{info}/RECORD", f"{record}{info}/RECORD,,\n".encode()))
-    path = Path(dest_dir) / f"{DIST}-{version}-py3-none-any.whl"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as whl:
-        for name, data in entries:
-            entry = zipfile.ZipInfo(name, ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            whl.writestr(entry, data)
-    return path
+    """Build a wheel of this patientpress into ``dest_dir`` the standard way (pip and
+    setuptools, from pyproject.toml, with the pinned setuptools of the running venv), from
+    a copy of the package, so no build/ folder lands in the source tree. Byte-identical for
+    the same files: the wheel's times come from SOURCE_DATE_EPOCH, set for the build only.
+    Returns its path."""
+    root = project_root()
+    if root is None:
+        raise Refused(f"this patientpress was installed from a wheel ({PACKAGE_DIR}), with no "
+                      "pyproject.toml to build the new book's copy from: run new from a clone "
+                      "of patientpress (make new DIR=...)")
+    with tempfile.TemporaryDirectory() as work:
+        copy = Path(work) / "src"
+        shutil.copytree(PACKAGE_DIR, copy / DIST,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info"))
+        shutil.copy2(root / "pyproject.toml", copy)
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(ZIP_EPOCH_MIN),
+               "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+        proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                               "--no-build-isolation", "--no-cache-dir", "-w", str(dest_dir),
+                               str(copy)], capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            raise Refused(f"building the wheel of patientpress failed: {proc.stderr.strip()[-600:]}")
+    wheels = sorted(Path(dest_dir).glob(f"{DIST}-*.whl"))
+    if len(wheels) != 1:
+        raise Refused(f"building the wheel of patientpress gave {len(wheels)} wheels in {dest_dir}")
+    return wheels[0]
 
 
 # -- the book ----------------------------------------------------------------------------

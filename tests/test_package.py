@@ -94,3 +94,58 @@ def test_a_book_outside_the_repository_builds_its_handout_from_the_wheel(wheel, 
     assert (out / "foot-care.pdf").read_bytes().startswith(b"%PDF")
     assert (out / "chapters" / "01-check.pdf").is_file()
     assert (out / "_static" / "print.css").is_file()
+
+
+def _declared():
+    """{distribution name: True} of pyproject's dependencies and optional dependencies."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    listed = [*project["dependencies"],
+              *(r for group in project.get("optional-dependencies", {}).values() for r in group)]
+    return {Requirement(r).name.lower().replace("_", "-") for r in listed}
+
+
+def _imported_distributions():
+    """{distribution: [module that imports it]} for every package patientpress imports."""
+    import ast
+    import importlib.metadata
+
+    owners = importlib.metadata.packages_distributions()
+    found = {}
+    for path in (ROOT / "patientpress").rglob("*.py"):
+        if "skeleton" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module] if isinstance(node, ast.ImportFrom) and node.module
+                     and not node.level else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "patientpress":
+                    continue
+                for dist in owners.get(top, [top]):
+                    found.setdefault(dist.lower().replace("_", "-"), []).append(
+                        str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_package_the_code_imports_is_declared_in_pyproject():
+    missing = {d: where for d, where in _imported_distributions().items() if d not in _declared()}
+    assert missing == {}
+
+
+def test_a_new_book_pins_every_runtime_dependency():
+    """A new book installs its lock with --no-deps: each of patientpress's dependencies must
+    be pinned in its requirements (pip check then holds them to pyproject's ranges)."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    from patientpress import new
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    needed = {Requirement(r).name.lower() for r in project["dependencies"]}
+    assert needed - set(new.skeleton_wanted()) == set()

@@ -38,6 +38,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
 from . import messages
+from ..builders import PRINT
 
 logger = logging.getLogger(__name__)
 
@@ -259,7 +260,7 @@ class PrintCharacters(SphinxPostTransform):
     """The PDF prints conf.py's words for characters its font cannot draw (an emoji in a
     table); the website and the e-book keep the characters."""
     default_priority = 800  # after references are resolved: their texts too
-    builders = ("handout", "clinic-editions")
+    builders = PRINT
 
     def run(self, **kwargs):
         table = print_characters(self.config)

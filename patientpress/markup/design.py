@@ -19,8 +19,10 @@ figure with no alternative text (a PDF/UA failure).
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
+from ..builders import STATIC
+
 #: The builders that print or package the book (a clinic edition is a handout).
-BUILDERS = ("epub", "handout", "clinic-editions")
+BUILDERS = STATIC
 
 
 def _component(node, name):

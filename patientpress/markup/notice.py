@@ -10,12 +10,13 @@ it is not and how old it is.
 
 from docutils import nodes
 
+from ..builders import PAGES
 from ..i18n import N_, gettext
 
 #: Today's words, for a book that sets none.
 DEFAULT_NOTICE = N_("This guide gives general information. It is not medical advice. Talk "
                     "with your own doctor before you start, stop or change any treatment.")
-PAGE_BUILDERS = ("html", "dirhtml", "epub")
+PAGE_BUILDERS = PAGES
 
 
 def _default_notice(config):

@@ -8,6 +8,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
+from ..builders import STATIC
 from ..i18n import N_, gettext
 
 logger = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ class RemotePictures(SphinxPostTransform):
     the picture there instead; ``suppress_warnings`` passes it by its type.
     """
     default_priority = 90  # before Sphinx's ImageDownloader (100) fetches it
-    builders = ("epub", "handout", "clinic-editions")
+    builders = STATIC
 
     def run(self, **kwargs):
         for image in list(self.document.findall(nodes.image)):

@@ -15,10 +15,12 @@ from pathlib import Path
 
 from sphinx.util import logging
 
+from ..builders import WEB
+
 logger = logging.getLogger(__name__)
 
 RECORD = ".patientpress-titles.json"
-BUILDERS = ("html", "dirhtml")   # the builders that write only the changed pages
+BUILDERS = WEB   # the builders that write only the changed pages
 
 
 def _titles(env):

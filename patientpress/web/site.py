@@ -27,7 +27,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.util import logging
 
-from .. import confread
+from .. import builders, confread
 from ..book import chapters
 from ..i18n import N_, gettext
 
@@ -41,7 +41,6 @@ WEB_CSS = "patientpress.css"
 # After the theme's (200) and the extensions' (500) stylesheets, before the book's own
 # html_css_files (800), so a book can still change any rule of ours.
 WEB_CSS_PRIORITY = 700
-WEB_BUILDERS = ("html", "dirhtml")
 # The download box's words, translated when used (i18n.py).
 DOWNLOADS_TITLE = N_("Download and print:")
 THIS_CHAPTER = N_("Printable handout of this chapter only (PDF)")
@@ -73,7 +72,7 @@ def _downloads(app, docname):
 
 
 def _add_download_links(app, doctree, docname):
-    if app.builder.name not in ("html", "dirhtml"):
+    if app.builder.name not in builders.WEB:
         return
     depth = docname.count("/")
     prefix = "../" * depth + DOWNLOAD_DIR + "/"
@@ -92,7 +91,7 @@ def _add_download_links(app, doctree, docname):
 
 
 def _copy_downloads(app, exception):
-    if exception or app.builder.name not in ("html", "dirhtml"):
+    if exception or app.builder.name not in builders.WEB:
         return
     confdir = Path(app.confdir)
     sources = {"pdf": confdir / (app.config.web_handout_dir or app.outdir.parent / "handout"),
@@ -113,7 +112,7 @@ def _copy_downloads(app, exception):
 
 
 def _citations_as_list_items(app, pagename, templatename, context, doctree):
-    if app.builder.name in ("html", "dirhtml") and "body" in context:
+    if app.builder.name in builders.WEB and "body" in context:
         context["body"] = context["body"].replace('role="doc-biblioentry"', 'role="listitem"')
 
 
@@ -121,7 +120,7 @@ def _add_stylesheets(app):
     """Our static folder first in html_static_path (a book's own files of the same name,
     copied after, win), and our website stylesheet linked on every page."""
     name = app.builder.name
-    folder = "web" if name in WEB_BUILDERS else "epub" if name == "epub" else None
+    folder = "web" if name in builders.WEB else "epub" if name in builders.EBOOK else None
     if folder is None:
         return
     app.config.html_static_path = [str(STATIC_DIRS[folder]), *app.config.html_static_path]
