@@ -99,7 +99,7 @@ a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build
 
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)
 	@scripts/ensure-system-packages test
-	$(PYTHON) -m pytest tests -p no:cacheprovider -q
+	$(PYTHON) -m pytest tests -p no:cacheprovider -q --durations=15
 
 test-fast: $(STAMP)  ## the fast tests only
 	$(PYTHON) -m pytest tests -m "not slow" -p no:cacheprovider -q

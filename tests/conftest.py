@@ -206,3 +206,22 @@ def built_html_es(tmp_path_factory, built_epub_es, built_handout_es):
 def built_book_es(built_html_es):
     """The Spanish website with the book-check settings its build recorded."""
     return bookchecks.BuiltBook(built_html_es, built_html_es.parent / ".doctrees-html")
+
+
+@pytest.fixture(scope="session")
+def future_index(tmp_path_factory):
+    """A --find-links folder holding fonttools 99.0, built the standard way (a wheel): a
+    future release of a locked package that another pin asks for with an extra
+    (weasyprint wants fonttools[woff]). tests/test_install.py tells the story."""
+    folder = tmp_path_factory.mktemp("future-index")
+    project = tmp_path_factory.mktemp("fake-fonttools")
+    (project / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
+        '[project]\nname = "fonttools"\nversion = "99.0"\n'
+        '[project.optional-dependencies]\nwoff = []\n', encoding="utf-8")
+    (project / "fontTools").mkdir()
+    (project / "fontTools" / "__init__.py").write_text('version = "99.0"\n', encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--no-build-isolation", "-w", str(folder), str(project)], check=True)
+    assert [p.name for p in folder.iterdir()] == ["fonttools-99.0-py3-none-any.whl"]
+    return folder

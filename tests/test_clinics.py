@@ -621,12 +621,16 @@ def test_example_folder_whole_book(tmp_path):
                            "--doctrees", str(tmp_path / "doctrees"), "--out", str(tmp_path / "out")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    for path in clinicfile.clinic_files(ROOT / "clinics"):
-        clinic = clinicfile.load_clinic(path, clinicfile.Glyphs())
-        edition = tmp_path / "out" / clinic.slug
-        expected = {f"{clinic.slug}-handout.pdf", f"{clinic.slug}-booklet.pdf"}
+    editions = [(clinic, clinic.folder(language, "en"))
+                for clinic in (clinicfile.load_clinic(path, clinicfile.Glyphs())
+                               for path in clinicfile.clinic_files(ROOT / "clinics"))
+                for language in clinic.languages("en")]
+    assert "clinica-nandu-es" in {name for _, name in editions}   # a clinic in Spanish
+    for clinic, name in editions:
+        edition = tmp_path / "out" / name
+        expected = {f"{name}-handout.pdf", f"{name}-booklet.pdf"}
         if clinic.large_print:
-            expected.add(f"{clinic.slug}-large-print.pdf")
+            expected.add(f"{name}-large-print.pdf")
         assert {p.name for p in edition.iterdir()} == expected
         for pdf in edition.iterdir():
             if pdf.name.endswith("-booklet.pdf"):   # sheet 1: back page | cover

@@ -287,25 +287,51 @@ def _editions(args, files, mine, work):
 
 
 def _build_languages(args, book, editions, work):
-    """Build the editions one language at a time, the book's own first; {edition name:
-    [problems]}.
-
-    Sphinx keeps its translations in a process-wide table (``sphinx.locale.translators``)
-    that each build adds to: it is emptied before each language, or a build after a Spanish
-    one would print Sphinx's Spanish words, and given back as it was afterwards."""
-    from sphinx import locale
-
-    saved, errors = dict(locale.translators), {}
-    try:
-        for language in book.languages:
-            mine = [e for e in editions if e.language == language]
-            if mine:
-                locale.translators.clear()
-                errors.update(_build(args, mine, work / f"book-{language}", language, book))
-    finally:
-        locale.translators.clear()
-        locale.translators.update(saved)
+    """Build the editions one language at a time, the book's own first, each in a process
+    of its own (as make builds each language): Sphinx keeps its translations in a
+    process-wide table that a build adds to, so a build after a Spanish one would print
+    Sphinx's Spanish words. {edition name: [problems]}."""
+    errors = {}
+    for language in book.languages:
+        mine = [e for e in editions if e.language == language]
+        if mine:
+            errors.update(_in_own_process(_build, args, mine, work / f"book-{language}",
+                                          language, book))
     return errors
+
+
+def _in_own_process(func, *args):
+    """``func(*args)`` in a forked child; its result, or its SystemExit raised again here."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def run():
+        try:
+            outcome = ("ok", func(*args))
+        except SystemExit as exc:
+            outcome = ("exit", exc.code)
+        except BaseException as exc:  # noqa: BLE001 - told to the parent in words
+            outcome = ("exit", f"error: {type(exc).__name__}: {exc}")
+        finally:
+            pool.stop_workers()   # a forked child ends without running atexit
+        send.send(outcome)
+
+    child = context.Process(target=run)
+    child.start()
+    send.close()
+    try:
+        kind, value = receive.recv()
+    except EOFError:
+        kind, value = "exit", (f"error: the clinic editions' build stopped unexpectedly "
+                               f"(status {child.join() or child.exitcode}); run it again")
+    finally:
+        child.join()
+        receive.close()
+    if kind == "exit":
+        raise SystemExit(value)
+    return value
 
 
 def _build(args, editions, outdir, language, book):

@@ -70,7 +70,7 @@ class Pool:
 
         from pebble import ProcessPool
 
-        self.count = count
+        self.count, self.pid = count, os.getpid()
         # fork: a worker starts with what the build process has loaded (Sphinx, our code).
         self._pool = ProcessPool(max_workers=count, initializer=_warm,
                                  context=multiprocessing.get_context("fork"))
@@ -138,7 +138,9 @@ def workers(count=0):
     global _POOL
     if count < 0:
         return InProcess()
-    if _POOL is None:
+    if _POOL is None or _POOL.pid != os.getpid():
+        # A forked process (the clinic editions' build of one language) has a copy of its
+        # parent's pool without the threads that drive it: it starts a pool of its own.
         _POOL = Pool(count or os.cpu_count() or 1)
         atexit.register(stop_workers)
     return _POOL
@@ -147,6 +149,6 @@ def workers(count=0):
 def stop_workers():
     """Stop the workers (at exit: before Python tears down the modules they need)."""
     global _POOL
-    if _POOL is not None:
+    if _POOL is not None and _POOL.pid == os.getpid():
         pool, _POOL = _POOL, None
         pool.close()
