@@ -297,7 +297,8 @@ def setup(app):
     app.add_config_value("translated_settings", [
         "project", "html_title", "epub_title", "author", "copyright", "epub_publisher",
         "epub_description", "handout_subtitle", "handout_review_date", "handout_back_notice",
-        "patient_notice", "patient_feedback", "myst_substitutions", "bookcheck_front_matter",
+        "patient_notice", "patient_feedback", "patient_reviewed_by", "myst_substitutions",
+        "bookcheck_front_matter",
     ], "env", types=(list,))
     app.connect("config-inited", translate_settings, priority=100)
     app.connect("config-inited", lambda app, config: online_address(config), priority=100)

@@ -23,7 +23,7 @@ from sphinx.writers.html5 import HTML5Translator
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
 from .. import files
-from ..markup import mathsvg
+from ..markup import mathsvg, notice
 from ..files import slugify
 
 logger = logging.getLogger(__name__)
@@ -198,6 +198,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_back_notice=cfg.handout_back_notice,
             handout_notice=cfg.patient_notice,
             handout_feedback=cfg.patient_feedback,
+            handout_reviewed_by=notice.reviewed_by(cfg),
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",
