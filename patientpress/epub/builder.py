@@ -60,7 +60,7 @@ EPUB_TYPE_ROLES = {
 DEPRECATED_ROLES = {"doc-biblioentry": "listitem"}
 A11Y_SUMMARY = N_("Text with headings, a table of contents and alternative text for every "
                   "figure. The figures are also described in the text. Text can be resized "
-                  "and recoloured.")
+                  "and recolored.")
 A11Y_CERTIFIER = N_("The Patient Press project (self-assessed)")
 TOC_TITLE = N_("Table of Contents")
 COVER_TITLE = N_("Cover")
