@@ -610,6 +610,30 @@ def test_booklet_page_order_and_sheet_size(tmp_path, capsys, book, paper, sheet)
                 assert f"Page {page + 1} of {count}" in found, (number, half, found)
 
 
+def test_a_booklet_keeps_its_language_title_and_bookmarks(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "booklet")
+    assert code == 0, stderr
+    pdf = tmp_path / "out" / "riverside-foot-clinic" / "riverside-foot-clinic-booklet.pdf"
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "en"
+        assert str(doc.docinfo.Title).endswith(" (booklet)")
+        sides = len(doc.pages)
+    marks = pdfread.outline(pdf)
+    assert [title for _, title, _ in marks][:1] == ["Tiny Book"] and len(marks) > 2, marks
+    # Each bookmark leads to the sheet side that shows its page ("Before you go", the back
+    # page, is on the left of sheet side 1, with the cover).
+    assert all(1 <= page <= sides for _, _, page in marks), marks
+    assert [page for _, title, page in marks if title == "Before you go"] == [1], marks
+
+
+def test_a_bookmark_leads_to_the_sheet_side_of_its_page():
+    order = booklet.padded_order(6)           # [0, 1, 2, 3, 4, None, None, 5]
+    sides = booklet.fold_order(len(order))     # (7, 0), (1, 6), (5, 2), (3, 4)
+    assert [booklet.sheet_side(order, page) for page in range(6)] == [0, 1, 2, 3, 3, 0]
+    assert len(sides) == 4
+
+
 # -- the example folder -------------------------------------------------------------------
 
 @pytest.mark.slow

@@ -47,7 +47,7 @@ def text(built_html, page):
 
 
 def book_pages(built_html):
-    skip = {"search.html", "genindex.html"}
+    skip = {"search.html", "genindex.html", "404.html"}
     return sorted(p.relative_to(built_html).as_posix() for p in built_html.rglob("*.html")
                   if p.relative_to(built_html).as_posix() not in skip
                   and not p.relative_to(built_html).as_posix().startswith("_"))

@@ -22,7 +22,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
-from .. import files
+from .. import files, i18n
 from ..markup import mathsvg, notice
 from ..files import slugify
 
@@ -115,8 +115,11 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             mapping, singlefile.first_section_ids(tree, docnames_root))
         in_file = {d for d, _ in mapping} | {docnames_root}
         in_file |= {n["docname"] for n in tree.findall(addnodes.start_of_file)}
+        # A translation's section labels are still the source language's words: its reader
+        # is given the page's address to type, and the section by its name.
         broken = singlefile.fix_references(tree, docnames_root, mapping, known, in_file,
-                                           self.online_url, self._guide.where)
+                                           self.online_url, self._guide.where,
+                                           typed_fragment=not i18n.is_translation(self.config))
         for docname, uri in broken:
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
