@@ -25,7 +25,7 @@ def setup(app):
     from .web import chrome, freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
-    from .markup import design, mathsvg
+    from .markup import design, glossary, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -47,6 +47,7 @@ def setup(app):
     bookchecks.setup(app)
     mathsvg.setup(app)
     design.setup(app)
+    glossary.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
