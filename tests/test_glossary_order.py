@@ -49,12 +49,16 @@ def _terms(soup):
             for dt in soup.select("dl.glossary > dt")]
 
 
+def website_terms(request, language):
+    html = built_in(request, "html", language)
+    return _terms(BeautifulSoup((html / "glossary.html").read_text("utf-8"), "html.parser"))
+
+
 @pytest.mark.slow
 @pytest.mark.book
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_website_and_ebook_glossaries_are_in_the_languages_order(request, language):
-    html = built_in(request, "html", language)
-    web = _terms(BeautifulSoup((html / "glossary.html").read_text("utf-8"), "html.parser"))
+    web = website_terms(request, language)
     (epub,) = Path(built_in(request, "epub", language)).glob("*.epub")
     with zipfile.ZipFile(epub) as z:
         name = next(n for n in z.namelist() if n.endswith("glossary.xhtml"))
@@ -67,8 +71,7 @@ def test_the_website_and_ebook_glossaries_are_in_the_languages_order(request, la
 @pytest.mark.book
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_pdf_glossary_is_in_the_languages_order(request, language):
-    html = built_in(request, "html", language)
-    terms = _terms(BeautifulSoup((html / "glossary.html").read_text("utf-8"), "html.parser"))
+    terms = website_terms(request, language)
     pdf = Path(built_in(request, "handout", language)) / "handout.pdf"
     # Each term is a line of its own, at the left margin; its definition is indented.
     lines = [line.rstrip() for line in pdfread.text(pdf).splitlines()]
