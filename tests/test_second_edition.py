@@ -133,7 +133,6 @@ def test_research_figure_caption_has_a_source_and_explains_phases(built_html):
     assert len(road) == 1, captions
     assert "Sources: the FDA and the International Society for Stem Cell Research (ISSCR)." in road[0]
     assert "Trials in people go in steps called phases." in road[0]
-    assert "Early phases test safety" in road[0]
     assert "As of 2026" in road[0]
     assert "between animal studies and clinical trials." not in road[0]
     # The body text explains phases too, for the reader who skips captions.
