@@ -43,8 +43,9 @@ FINDINGS = {
         "drinking a lot of alcohol over many years",
     ], []),
     "5 what the FDA does not review": (CH4, [
-        "must approve most new medicines before they are sold. It does not do this for "
-        "supplements or for some cell products.",
+        "must approve most new medicines before they are sold.",
+        "Supplements, such as vitamins, can be sold without FDA approval.",
+        "The FDA does not review these before they are used.",
     ], ["checks that medical products are safe and work"]),
     "6 the one stem cell treatment in use": (CH3, [
         "One stem cell treatment is already in use for one rare kind of neuropathy.",
