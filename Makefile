@@ -44,16 +44,25 @@ CONF_LANGUAGES := $(shell sed -n 's/^book_languages *= *{\(.*\)}.*/\1/p' $(CONFD
 SOURCE_LANGUAGE := $(shell sed -n 's/^language *= *"\([A-Za-z_-]*\)".*/\1/p' $(CONFDIR)/conf.py)
 LANGUAGES     ?= $(or $(CONF_LANGUAGES),$(SOURCE_LANGUAGE),en)
 langdir        = $(if $(filter $(1),$(or $(SOURCE_LANGUAGE),en)),$(BUILDDIR),$(BUILDDIR)/$(1))
-ljob           = $(call langdir,$(1))/$(2) -b $(3) $(SPHINX_ARGS) -D language=$(1) -d $(call langdir,$(1))/doctrees $(SOURCEDIR)
+# DRAFT=1 builds each translation as a draft for review: a passage its catalogs do not
+# translate yet stays in the source language, marked and flagged on the page (i18n.py's
+# translation_draft). For translators and reviewers; never publish one.
+DRAFT         ?=
+draftflag      = $(if $(and $(DRAFT),$(filter-out $(or $(SOURCE_LANGUAGE),en),$(1))),-D translation_draft=1 )
+ljob           = $(call langdir,$(1))/$(2) -b $(3) $(SPHINX_ARGS) -D language=$(1) $(call draftflag,$(1))-d $(call langdir,$(1))/doctrees $(SOURCEDIR)
 # $(call each,FORMAT BUILDER [--next FORMAT BUILDER]...): one build process per language.
-each           = $(foreach l,$(LANGUAGES),$(BUILD) $(call ljob,$(l),$(1),$(2))$(if $(3), --next $(call ljob,$(l),$(3),$(4)))$(if $(5), --next $(call ljob,$(l),$(5),$(6))) &&) true
+# A language that fails (a translation whose catalogs lag behind the text, say) fails
+# alone: every other language is still built and published, then make names the ones
+# that were not and exits non-zero.
+each           = failed=; $(foreach l,$(LANGUAGES),$(BUILD) $(call ljob,$(l),$(1),$(2))$(if $(3), --next $(call ljob,$(l),$(3),$(4)))$(if $(5), --next $(call ljob,$(l),$(5),$(6))) || failed="$$failed $(l)";) \
+                 if [ -n "$$failed" ]; then echo "make: not published:$$failed (see its messages above; every other language was built). A translation whose catalogs lag behind the text: translate its new and fuzzy entries (README, Languages), or build a draft for review with make DRAFT=1." >&2; exit 1; fi
 
 .DEFAULT_GOAL := all
 
 help:  ## this list
 	@echo "Targets:"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
-	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  STRICT=1|0  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)  PYTHON3=python3"
+	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  STRICT=1|0  DRAFT=1 (review drafts of translations)  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)  PYTHON3=python3"
 
 # The book's own extension (patientpress/) goes in editable, with the pinned setuptools
 # and no download: an edit to it counts at once, and conf.py needs no sys.path entry.

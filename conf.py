@@ -17,7 +17,7 @@ subtitle = "What research may and may not offer: a plain-language guide"
 author = "The Patient Press writers"
 copyright = "2026, The Patient Press writers"
 # EPUBCheck fails on an empty version meta (see README: pinned facts).
-version = "2026.11"
+version = "2026.12"
 release = version
 language = "en"
 # The languages the book is published in (make builds each; the Spanish text is in
@@ -29,7 +29,7 @@ locale_dirs = ["../locales"]   # relative to the sources (docs/)
 gettext_compact = False
 # Said once here, printed in every format: the front matter (MyST substitutions below),
 # every web and e-book page's notice, and every handout's cover and back page.
-review_date = "November 2026"
+review_date = "December 2026"
 # How a reader sends a correction: the front matter and the back page of every handout (a
 # clinic edition's own feedback: field takes its place). The book has no address of its
 # own yet, so readers go through whoever gave them the guide.
@@ -151,7 +151,7 @@ bookcheck_glossary = {"min_terms": 15}
 bookcheck_front_matter = [
     "Written by the Patient Press writers",
     f"Last reviewed: {review_date}",
-    "Next review due: November 2027",
+    "Next review due: December 2027",
     "It is not medical advice",
     "It is not a substitute for your own doctor",
     ["div.admonition.important", "It is not medical advice"],

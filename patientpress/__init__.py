@@ -22,10 +22,10 @@ def setup(app):
     from .clinics import editions
     from .epub import builder as epub
     from . import files, i18n
-    from .web import freshness, site as web
+    from .web import chrome, freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
-    from .markup import design, mathsvg
+    from .markup import design, glossary, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
 
@@ -36,6 +36,7 @@ def setup(app):
     editions.setup(app)
     epub.setup(app)
     web.setup(app)
+    chrome.setup(app)
     checks.setup(app)
     pictures.setup(app)
     myst.setup(app)
@@ -46,6 +47,7 @@ def setup(app):
     bookchecks.setup(app)
     mathsvg.setup(app)
     design.setup(app)
+    glossary.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

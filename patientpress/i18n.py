@@ -18,6 +18,10 @@ document). This module adds what Sphinx leaves out:
   English sentence edited since it was translated) is a warning naming the document, its
   catalog and the fix, so the strict build fails instead of printing English in the middle
   of a Spanish page.
+* **A draft for review** (``translation_draft = True``, ``make DRAFT=1``): the same build
+  leaves each such message in the source language, marked as that language (``lang``) and
+  flagged where it stands ("Sin traducir:"), with a box at the top of the page counting
+  them. For a translator's or reviewer's eyes only: Read the Docs refuses it.
 
 Catalogs are read with Babel (a Sphinx dependency) straight from the ``.po`` files: no
 compiled ``.mo`` to keep in step, and fuzzy or empty entries count as missing.
@@ -31,6 +35,7 @@ from pathlib import Path
 from babel.messages import Catalog, pofile
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
@@ -168,7 +173,7 @@ def translate_settings(app, config):
     missing = []
     for name in _set_settings(app):
         config[name] = _translate(config[name], table, missing)
-    if missing:
+    if missing and not config.translation_draft:   # a draft keeps them in the source language
         catalog = where[0] if where else book_catalog_dirs(app)[0] / f"{CONF_DOMAIN}.po"
         for text in dict.fromkeys(missing):
             logger.warning("conf.py: setting not translated into %r in %s: %r; %s",
@@ -245,20 +250,60 @@ def check_translated(app, doctree):
     marked = [n for n in doctree.findall(nodes.Element) if "translated" in n]
     # Without its .po, a document is not translated, whatever an old compiled .mo still says.
     if not marked or not catalog.is_file():
-        if doctree.astext().strip():
+        if config.translation_draft:
+            flag_draft(app, doctree, [node for node, _ in extract_messages(doctree)])
+        elif doctree.astext().strip():
             logger.warning("no %r catalog for this document: %s is missing; %s",
                            config.language, catalog, _fix(app), location=docname, type="patientpress", subtype="untranslated")
         return
     translations = set((read_catalog(catalog) or {}).values())
     # The message as the catalog writes it (its msgid: MyST markup and all), to search for.
     msgids = {id(node): msg for node, msg in extract_messages(doctree)}
-    for node in marked:
-        if not node["translated"] and not _translated_anyway(node, translations):
-            msgid = msgids.get(id(node), node.astext())
-            logger.warning("not translated into %r (missing, empty or fuzzy in %s): msgid %s; %s",
-                           config.language, catalog, _quoted(msgid), _fix(app),
-                           location=(docname, _source_line(node)),
-                           type="patientpress", subtype="untranslated")
+    missing = [node for node in marked
+               if not node["translated"] and not _translated_anyway(node, translations)]
+    if config.translation_draft:
+        flag_draft(app, doctree, missing)
+        return
+    for node in missing:
+        msgid = msgids.get(id(node), node.astext())
+        logger.warning("not translated into %r (missing, empty or fuzzy in %s): msgid %s; %s",
+                       config.language, catalog, _quoted(msgid), _fix(app),
+                       location=(docname, _source_line(node)),
+                       type="patientpress", subtype="untranslated")
+
+
+# -- a draft for review ----------------------------------------------------------------
+
+DRAFT_LABEL = N_("Not translated yet:")
+DRAFT_NOTICE = N_("Draft for review, not for readers. Passages of this page not translated "
+                  "yet: {count}. They are shown in the original language, each marked "
+                  "“{label}”.")
+
+
+def flag_draft(app, doctree, untranslated):
+    """Mark each passage left in the source language as that language (a screen reader
+    switches voice), label it in the book's language, and say so at the top of the page."""
+    config = app.config
+    source, label = source_language(config), gettext(config.language, DRAFT_LABEL)
+    passages = [n for n in untranslated if isinstance(n, nodes.TextElement)]
+    for node in passages:
+        node["classes"] += ["untranslated", f"language-{source}"]
+        if not isinstance(node, nodes.title):   # a heading is named in the navigation too
+            node.insert(0, nodes.strong("", label + " ",
+                                        classes=["untranslated-label", f"language-{config.language}"]))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if passages and section is not None:
+        text = gettext(config.language, DRAFT_NOTICE).format(count=len(passages), label=label)
+        section.insert(1, nodes.warning("", nodes.paragraph(text, text), classes=["draft-notice"]))
+        logger.info("draft: %d passages of %s left in %r", len(passages), app.env.docname, source)
+
+
+def refuse_draft_release(app, config):
+    if config.translation_draft and os.environ.get("READTHEDOCS") == "True":
+        raise ConfigError("translation_draft builds a draft for review, with untranslated "
+                          "passages left in the source language; Read the Docs publishes, so it "
+                          "is refused there. Fix: translate the catalogs (README: Languages), "
+                          "or build the draft on your own machine (make DRAFT=1)")
 
 
 # -- the website's language switch ---------------------------------------------------
@@ -304,13 +349,17 @@ def setup(app):
     app.add_config_value("translated_settings", [
         "project", "html_title", "epub_title", "author", "copyright", "epub_publisher",
         "epub_description", "handout_subtitle", "handout_review_date", "handout_back_notice",
-        "patient_notice", "patient_feedback", "myst_substitutions", "bookcheck_front_matter",
+        "patient_notice", "patient_feedback", "patient_reviewed_by", "myst_substitutions",
+        "bookcheck_front_matter",
     ], "env", types=(list,))
     app.add_config_value("book_source_language", "", "env", types=(str,))
     app.connect("config-inited", note_source_language, priority=90)
     app.connect("config-inited", translate_settings, priority=100)
     app.connect("config-inited", lambda app, config: online_address(config), priority=100)
     app.connect("doctree-read", check_translated)
+    # A lagging translation as a draft for review (make DRAFT=1), never on Read the Docs.
+    app.add_config_value("translation_draft", False, "env", types=(bool,))
+    app.connect("config-inited", refuse_draft_release)
     # The languages the book is published in: {language: "this page in <language>", written
     # in that language}. Each website page links to itself in the others.
     app.add_config_value("book_languages", {}, "html", types=(dict,))

@@ -31,6 +31,8 @@ def outline(pdf):
         def walk(items, level):
             for item in items:
                 dest = item.destination
+                if dest is None and item.action is not None:   # a GoTo action (pypdf writes one)
+                    dest = item.action.get("/D")
                 page = None
                 if isinstance(dest, pikepdf.Array) and len(dest):
                     page = pages.get(dest[0].objgen)

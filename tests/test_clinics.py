@@ -362,7 +362,7 @@ def test_toml_clinic_file(tmp_path, capsys, book):
     assert (tmp_path / "out" / "toml-clinic" / "toml-clinic-handout.pdf").is_file()
 
 
-def test_batch_with_one_broken_clinic(tmp_path, capsys, book):
+def test_batch_with_one_broken_clinic(tmp_path, capfd, book):
     folder = folder_with(tmp_path, {
         "one.yaml": GOOD,
         "two.yaml": GOOD.replace("Riverside Foot Clinic", "Hillside Clinic") + "paper: a4\n",
@@ -372,7 +372,7 @@ def test_batch_with_one_broken_clinic(tmp_path, capsys, book):
     })
     code = clinics.main([str(folder), *book, "--out", str(tmp_path / "out"),
                          "--jobs", "2", "--products", "book", "booklet"])
-    captured = capsys.readouterr()
+    captured = capfd.readouterr()
     assert code == 1
     assert "3 written, 1 failed" in captured.out
     assert f"FAILED {folder / 'broken.yaml'} (no PDF written)" in captured.err
@@ -608,6 +608,30 @@ def test_booklet_page_order_and_sheet_size(tmp_path, capsys, book, paper, sheet)
                 assert found.startswith("Patient information Tiny Book"), (number, half)
             else:
                 assert f"Page {page + 1} of {count}" in found, (number, half, found)
+
+
+def test_a_booklet_keeps_its_language_title_and_bookmarks(tmp_path, capsys, book):
+    folder = folder_with(tmp_path, {"r.yaml": GOOD})
+    code, _, stderr = run(capsys, folder, book, tmp_path / "out", "--products", "booklet")
+    assert code == 0, stderr
+    pdf = tmp_path / "out" / "riverside-foot-clinic" / "riverside-foot-clinic-booklet.pdf"
+    with pikepdf.open(pdf) as doc:
+        assert str(doc.Root.Lang) == "en"
+        assert str(doc.docinfo.Title).endswith(" (booklet)")
+        sides = len(doc.pages)
+    marks = pdfread.outline(pdf)
+    assert [title for _, title, _ in marks][:1] == ["Tiny Book"] and len(marks) > 2, marks
+    # Each bookmark leads to the sheet side that shows its page ("Before you go", the back
+    # page, is on the left of sheet side 1, with the cover).
+    assert all(1 <= page <= sides for _, _, page in marks), marks
+    assert [page for _, title, page in marks if title == "Before you go"] == [1], marks
+
+
+def test_a_bookmark_leads_to_the_sheet_side_of_its_page():
+    order = booklet.padded_order(6)           # [0, 1, 2, 3, 4, None, None, 5]
+    sides = booklet.fold_order(len(order))     # (7, 0), (1, 6), (5, 2), (3, 4)
+    assert [booklet.sheet_side(order, page) for page in range(6)] == [0, 1, 2, 3, 3, 0]
+    assert len(sides) == 4
 
 
 # -- the example folder -------------------------------------------------------------------

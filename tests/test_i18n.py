@@ -22,8 +22,9 @@ from conftest import ROOT, build_in_process
 from patientpress.epub import builder as epub  # noqa: F401  (their N_)
 from patientpress import i18n
 from patientpress.markup import notice, pictures
-from patientpress.web import site as web
+from patientpress.web import chrome, site as web  # noqa: F401  (chrome's N_)
 from patientpress.book import words
+from patientpress.print import booklet, pdfua  # noqa: F401  (their N_)
 
 OUR_CATALOG = ROOT / "patientpress" / "locale" / "es" / "LC_MESSAGES" / "patientpress.po"
 

@@ -31,7 +31,8 @@ def expected(text=notice.DEFAULT_NOTICE):
 def test_every_website_page_but_the_opening_page_carries_the_notice(built_root):
     out = strict(built_root("html", "book", **WEB)).outdir
     pages = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
-             for p in out.rglob("*.html") if p.name not in ("genindex.html", "search.html")}
+             for p in out.rglob("*.html")
+             if p.name not in ("genindex.html", "search.html", "404.html")}
     assert "chapters/01-first.html" in pages and "chapters/02-second.html" in pages
     for name, html in pages.items():
         assert page_notices(html) == ([] if name == "index.html" else [expected()]), name
@@ -71,3 +72,46 @@ def test_the_back_page_says_how_to_send_feedback(built_root, feedback):
             f"Questions or comments about this guide? {feedback}"]
     else:
         assert lines == []
+
+
+# -- the book's reviewer -------------------------------------------------------------------
+
+REVIEWER = {"name": "Dr Ana Ruiz", "role": "neurologist", "date": "March 2027"}
+REVIEWED = "Reviewed by Dr Ana Ruiz, neurologist (March 2027)."
+
+
+def test_a_book_reviewer_prints_on_every_page_and_every_back_page(built_root):
+    web = strict(built_root("html", "book", patient_reviewed_by=REVIEWER, **WEB)).outdir
+    assert page_notices((web / "chapters" / "01-first.html").read_text()) == [
+        f"{expected()} {REVIEWED}"]
+    epub = next(strict(built_root("epub", "book", patient_reviewed_by=REVIEWER)).outdir
+                .glob("*.epub"))
+    with zipfile.ZipFile(epub) as z:
+        chapter = next(n for n in z.namelist() if n.endswith("01-first.xhtml"))
+        assert page_notices(z.read(chapter).decode("utf-8")) == [f"{expected()} {REVIEWED}"]
+    handout = strict(built_root("handout", "book", patient_reviewed_by=REVIEWER,
+                                handout_products=["chapters"])).outdir
+    back = BeautifulSoup((handout / "chapters" / "01-first.html").read_text(), "lxml")
+    assert back.select_one(".back-page .back-book-reviewer").get_text() == REVIEWED
+
+
+def test_a_book_nobody_reviewed_names_no_reviewer(built_root):
+    """The default: no line about a reviewer anywhere, rather than a made-up one."""
+    web = strict(built_root("html", "book", **WEB)).outdir
+    assert "Reviewed by" not in (web / "chapters" / "01-first.html").read_text()
+    handout = strict(built_root("handout", "book", handout_products=["chapters"])).outdir
+    back = BeautifulSoup((handout / "chapters" / "01-first.html").read_text(), "lxml")
+    assert back.select_one(".back-book-reviewer") is None
+
+
+@pytest.mark.parametrize("who, says", [
+    ({"name": "Dr Ana Ruiz", "role": "neurologist"}, "patient_reviewed_by: no date."),
+    ({"name": "Dr Ana Ruiz", "role": " ", "date": "2027"}, "patient_reviewed_by: no role."),
+    ({**REVIEWER, "email": "x"}, "patient_reviewed_by: unknown key(s) ['email']."),
+])
+def test_half_a_reviewer_is_a_configuration_error(who, says):
+    from types import SimpleNamespace
+    from sphinx.errors import ConfigError
+    with pytest.raises(ConfigError) as caught:
+        notice.check_reviewer(None, SimpleNamespace(patient_reviewed_by=who))
+    assert says in str(caught.value) and notice.REVIEWER_EXAMPLE in str(caught.value)

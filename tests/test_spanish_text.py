@@ -211,7 +211,8 @@ def glossary(catalog):
     term's definition is the message that follows it."""
     source = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
     block = source.split("```{glossary}")[1].split("```")[0]
-    terms = [line.strip() for line in block.splitlines() if line.strip() and line[0] != " "]
+    terms = [line.strip() for line in block.splitlines()
+             if line.strip() and line[0] != " " and not line.startswith(":")]   # not :sorted:
     found, ids = {}, [m.id for m in messages(catalog)]
     for term in terms:
         message = catalog.get(term)

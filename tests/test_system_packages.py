@@ -56,8 +56,6 @@ RUNTIME = {
     "tests/test_install.py: tmp_path / 'venv/bin/python'": "the python of a venv the test "
                                                           "makes",
     "tests/test_install.py: venv / 'bin/python'": "the python of the venv make creates",
-    "tests/test_install.py: book / '.venv/bin/python'": "the python of the venv a new "
-                                                       "book's make creates",
 }
 
 

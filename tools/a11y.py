@@ -343,7 +343,8 @@ def _text_zoom_check(browser, url, where):
 
 def _screenshot_pages(pages):
     chapters = [p for p in pages if p.startswith("chapters/")]
-    others = [p for p in pages if p not in ("index.html", "search.html", "genindex.html")]
+    others = [p for p in pages
+              if p not in ("index.html", "search.html", "genindex.html", "404.html")]
     return ["index.html"] + (chapters or others)[:1]
 
 

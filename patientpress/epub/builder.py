@@ -71,9 +71,11 @@ EPUB_TYPE_ROLES = {
 # DPUB-ARIA 1.1 deprecates doc-biblioentry (EPUBCheck warns RSC-017), which docutils puts
 # on every citation, inside its role="list" citation list: each is a list item instead.
 DEPRECATED_ROLES = {"doc-biblioentry": "listitem"}
+# Sphinx's default epub_description and epub_contributor.
+UNKNOWN = "unknown"
 A11Y_SUMMARY = N_("Text with headings, a table of contents and alternative text for every "
                   "figure. The figures are also described in the text. Text can be resized "
-                  "and recoloured.")
+                  "and recolored.")
 A11Y_CERTIFIER = N_("The Patient Press project (self-assessed)")
 TOC_TITLE = N_("Table of Contents")
 COVER_TITLE = N_("Cover")
@@ -200,6 +202,14 @@ class AccessibleEpubBuilder(Epub3Builder):
             "a11y_conforms_to": escape(CONFORMS_TO),
             "a11y_certifier": escape(cfg.epub_a11y_certifier),
         })
+        # Sphinx writes "unknown" for a description or contributor conf.py does not give: a
+        # reading app shows it, in English, in any language. The subtitle says what the book
+        # is; the book's reviewer, if someone reviewed it, contributed; else nothing is said.
+        if cfg.epub_description == UNKNOWN:
+            metadata["description"] = escape(cfg.handout_subtitle or "")
+        if cfg.epub_contributor == UNKNOWN:
+            who = cfg.patient_reviewed_by
+            metadata["contributor"] = escape(f"{who['name']}, {who['role']}" if who else "")
         return metadata
 
     def toc_add_files(self, refnodes):

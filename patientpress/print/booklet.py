@@ -7,11 +7,19 @@ A booklet's print document comes with its page count already a multiple of four:
 renderer makes it up with ruled notes pages before the back page (page.html, render.py).
 Should a source PDF still fall short, blank pages are added before its last page, so
 that the book's back page (with the clinic's details) stays on the back cover.
+
+The booklet keeps what a reader's PDF viewer shows of the source: its language (``/Lang``),
+its title, marked as the booklet in that language, and its bookmarks, each leading to the
+sheet side that holds its page.
 """
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.generic import NameObject
 
 from ..files import atomic_write
+from ..i18n import N_, gettext
+
+BOOKLET = N_("booklet")
 
 MM = 72 / 25.4
 #: Sheet (landscape) and the page size that fits two-up on it, in PDF points.
@@ -70,8 +78,36 @@ def impose(source_pdf, booklet_pdf, paper="a4"):
             if index is not None:
                 _place(side, pages[index], x0, sheet_w / 2, sheet_h)
         writer.add_page(side)
-    title = (reader.metadata or {}).get("/Title")
-    if title:
-        writer.add_metadata({"/Title": f"{title} (booklet)"})
+    _keep_reader_facing(reader, writer, order)
     atomic_write(booklet_pdf, writer.write)
     return len(writer.pages)
+
+
+def sheet_side(order, index):
+    """The sheet side (0-based, as written) that shows source page ``index``."""
+    position = order.index(index)
+    return next(side for side, pair in enumerate(fold_order(len(order))) if position in pair)
+
+
+def _keep_reader_facing(reader, writer, order):
+    """The source's language, its title (marked as the booklet, in that language) and its
+    bookmarks, pointing at the sheet sides."""
+    language = str(reader.trailer["/Root"].get("/Lang", ""))
+    if language:
+        writer.root_object[NameObject("/Lang")] = reader.trailer["/Root"]["/Lang"]
+    title = (reader.metadata or {}).get("/Title")
+    if title:
+        label = gettext(language.replace("-", "_"), BOOKLET)
+        writer.add_metadata({"/Title": f"{title} ({label})"})
+
+    def copy(items, parent):
+        last = None
+        for item in items:
+            if isinstance(item, list):
+                copy(item, last)
+                continue
+            page = reader.get_destination_page_number(item)
+            last = writer.add_outline_item(title=item.title, page_number=sheet_side(order, page),
+                                           parent=parent)
+
+    copy(reader.outline, None)

@@ -22,8 +22,8 @@ from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
-from .. import files
-from ..markup import mathsvg
+from .. import files, i18n
+from ..markup import mathsvg, notice
 from ..files import slugify
 
 logger = logging.getLogger(__name__)
@@ -115,8 +115,11 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             mapping, singlefile.first_section_ids(tree, docnames_root))
         in_file = {d for d, _ in mapping} | {docnames_root}
         in_file |= {n["docname"] for n in tree.findall(addnodes.start_of_file)}
+        # A translation's section labels are still the source language's words: its reader
+        # is given the page's address to type, and the section by its name.
         broken = singlefile.fix_references(tree, docnames_root, mapping, known, in_file,
-                                           self.online_url, self._guide.where)
+                                           self.online_url, self._guide.where,
+                                           typed_fragment=not i18n.is_translation(self.config))
         for docname, uri in broken:
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
@@ -198,6 +201,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_back_notice=cfg.handout_back_notice,
             handout_notice=cfg.patient_notice,
             handout_feedback=cfg.patient_feedback,
+            handout_reviewed_by=notice.reviewed_by(cfg),
             handout_author=cfg.author,
             handout_online_url=url,
             handout_qr=qr.svg_data_uri(url) if url else "",

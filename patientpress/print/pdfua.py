@@ -2,7 +2,8 @@
 
 - Running heads and page numbers (margin boxes) become pagination artifacts.
 - One link is one annotation (WeasyPrint writes one per inline box of a link).
-- A link's description (``/Contents``) is words a person understands, not an anchor name.
+- A link's description (``/Contents``) is words a person understands, not an anchor name,
+  in the document's language (a screen reader reads it aloud in that voice).
 
 Used for every PDF this package writes: the handouts and the clinic editions.
 """
@@ -11,14 +12,23 @@ import re
 from pathlib import Path
 
 from ..files import atomic_write
+from ..i18n import N_, gettext
+
+# A link's description, in the print document's language (i18n.py's catalog).
+WEB_ADDRESS = N_("Web address {url}")
+EMAIL = N_("Email {address}")
+GO_TO_PAGE = N_("Go to “{title}”, page {page}")
+GO_TO = N_("Go to “{title}”")
+ELSEWHERE = N_("another part of this document")
 
 
 def link_descriptions(html_text):
-    """{id: words} for every id of the print document: what a link to it leads to."""
+    """{id: words} for every id of the print document: what a link to it leads to; and the
+    document's language (its ``<html lang>``) under the key ``None``."""
     import lxml.html
 
     doc = lxml.html.document_fromstring(html_text)
-    words = {}
+    words = {None: doc.get("lang") or ""}
     for el in doc.iter():
         ident = el.get("id") if isinstance(el.tag, str) else None
         if not ident:
@@ -152,15 +162,20 @@ def _named_destinations(pdf):
 
 
 def _describe(annot, words, dests, pages):
+    language = words.get(None, "").replace("-", "_")
+
+    def say(phrase, **values):
+        return gettext(language, phrase).format(**values)
+
     kind, target = _annot_target(annot) or (None, "")
     if kind == "uri":
         if target.startswith("mailto:"):
-            return "Email " + target.removeprefix("mailto:")
-        return "Web address " + target
-    text = words.get(target, "another part of this document")
+            return say(EMAIL, address=target.removeprefix("mailto:"))
+        return say(WEB_ADDRESS, url=target)
+    text = words.get(target) or say(ELSEWHERE)
     dest = dests.get(target)
     page = pages.get(dest[0].objgen) if dest is not None and len(dest) else None
-    return f"Go to “{text}”, page {page}" if page else f"Go to “{text}”"
+    return say(GO_TO_PAGE, title=text, page=page) if page else say(GO_TO, title=text)
 
 
 # WeasyPrint (through pydyf) writes each marked-content sequence it tags as three lines,

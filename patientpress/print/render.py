@@ -249,8 +249,11 @@ class RenderCache:
 
         self.folder = Path(folder)
         digest = hashlib.sha256()
-        package = Path(__file__).resolve().parent
-        shared = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".css", ".html")]
+        # The whole package, not this room: the print theme's words (book/words.py) and their
+        # translations (i18n.py, locale/*.po) change a PDF as much as the renderer does.
+        package = Path(__file__).resolve().parent.parent
+        shared = [p for p in sorted(package.rglob("*"))
+                  if p.suffix in (".py", ".css", ".html", ".po")]
         for sub in ("_static", "_images"):
             shared += sorted(p for p in (Path(outdir) / sub).rglob("*") if p.is_file())
         for path in shared:

@@ -60,11 +60,13 @@ def first_section_ids(tree, root_doc):
     return found
 
 
-def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", where=None):
+def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", where=None,
+                   typed_fragment=True):
     """Point every internal reference at a prefixed id; return the references left broken.
 
     A reference to a document that is not in this print document (a chapter handout
-    linking to another chapter) is never left dangling (:func:`_point_elsewhere`).
+    linking to another chapter) is never left dangling (:func:`_point_elsewhere`); its
+    printed address ends at the page, without ``#label``, unless ``typed_fragment``.
     """
     broken = []
     doc_ids = first_section_ids(tree, root_doc)
@@ -86,7 +88,7 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", 
         else:
             todoc, anchor = docname, parts[-1]
         if todoc not in in_file:
-            _point_elsewhere(node, todoc, anchor, online_url, where)
+            _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment)
             return
         new = doc_ids.get(todoc) if not anchor else mapping.get((todoc, anchor))
         if new is None:
@@ -98,7 +100,7 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", 
     return broken
 
 
-def _point_elsewhere(node, todoc, anchor, online_url, where):
+def _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment=True):
     """A link to ``todoc`` outside this print document: to its online address when there is
     one (else plain text), followed by where it is in the full guide, in brackets:
     ``where(todoc, anchor, link text, online)`` gives those words ("" for none), ending in
@@ -119,7 +121,7 @@ def _point_elsewhere(node, todoc, anchor, online_url, where):
         # measures leave it out with the other navigation (patientpress.readability.SKIP).
         note = nodes.inline("", f" ({place}" + (" " if url else ")"), classes=["where-note"])
         if url:
-            note += [_url_node(url), nodes.Text(")")]
+            note += [_url_node(url if typed_fragment else url.partition("#")[0]), nodes.Text(")")]
         node.parent.insert(node.parent.index(node) + 1, note)
 
 
