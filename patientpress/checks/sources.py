@@ -3,6 +3,8 @@
 - Raw HTML and file insertion are off (docutils ``raw_enabled`` / ``file_insertion_enabled``),
   whatever the chapter asks; ``docutils_settings`` in ``conf.py`` is honoured (Sphinx itself
   has no such option, so without this module that line in ``conf.py`` did nothing).
+  ``book_raw_html = True`` lets a book's HTML through the sanitizer of
+  ``markup/rawhtml.py`` instead; a notebook's HTML output always goes through it.
 - A link whose address is not web, mail or phone (``javascript:``, ``vbscript:``, ``data:``
   ...) is refused and printed as plain text: MyST already refuses them in Markdown links,
   but ``{eval-rst}`` and an image's ``:target:`` let them through.
@@ -38,6 +40,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
 from . import messages
+from ..markup import notebooks
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,8 @@ def scheme_of(uri):
 
 def apply_docutils_settings(app, env, docnames):
     env.settings.update(SAFE_DOCUTILS)
+    if app.config.book_raw_html:
+        env.settings["raw_enabled"] = True   # {raw} html too goes through the sanitizer
     env.settings.update(app.config.docutils_settings or {})
 
 
@@ -104,12 +109,12 @@ def refuse_unsafe_markup(app, doctree):
     env = app.env
     docname = env.docname
     srcdir = Path(env.srcdir).resolve()
+    # A notebook's pictures are written by myst-nb beside the output folder.
+    made = notebooks.output_folder(env)
+    made = Path(made).resolve() if made else None
 
     for raw in list(doctree.findall(nodes.raw)):
-        logger.warning("raw %s in a chapter is not allowed and was removed: write it as "
-                       "Markdown instead", raw.get("format", "markup"),
-                       location=raw, type="patientpress", subtype="raw")
-        raw.parent.remove(raw)
+        _raw(app, raw)
 
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri")
@@ -130,12 +135,47 @@ def refuse_unsafe_markup(app, doctree):
         else:
             _, path = env.relfn2path(uri, docname)
             real = Path(path).resolve()
-            if real.is_relative_to(srcdir):
+            if real.is_relative_to(srcdir) or (made and real.is_relative_to(made)):
                 continue
             reason = (f"image {uri!r} refused: it lies outside the book's source folder "
                       f"({real}); copy the picture into the book's folder and link the copy")
         logger.warning("%s", reason, location=image, type="patientpress", subtype="image")
         image.parent.remove(image)
+
+
+def _in_notebook_output(node):
+    """Whether ``node`` is part of a notebook cell's output (myst-nb's containers)."""
+    while node is not None:
+        if isinstance(node, nodes.container) and (
+                node.get("nb_element") == "mime_bundle" or "cell_output" in node["classes"]):
+            return True
+        node = node.parent
+    return False
+
+
+def _raw(app, raw):
+    """Raw HTML through the sanitizer when the book opts in, or when a notebook's code made
+    it; anything else is removed with the setting that would let it through."""
+    from ..markup import rawhtml
+
+    fmt = raw.get("format", "markup")
+    if "html" in fmt.split() and (app.config.book_raw_html or _in_notebook_output(raw)):
+        before = raw.astext()
+        clean = rawhtml.sanitize(before)
+        taken = rawhtml.removed(before, clean)
+        if taken and not _in_notebook_output(raw):
+            logger.warning("raw HTML: %s removed by the sanitizer (book_raw_html lets only "
+                           "inert HTML through): write it without them", taken,
+                           location=raw, type="patientpress", subtype="raw_sanitized")
+        raw.replace_self(nodes.raw(clean, clean, format="html", classes=raw["classes"]))
+        return
+    fix = ("write it as Markdown instead, or set book_raw_html = True in conf.py to let "
+           "HTML through a sanitizer (tags and classes kept; scripts, event handlers and "
+           "javascript: or file: addresses removed)" if "html" in fmt.split()
+           else "write it as Markdown instead")
+    logger.warning("raw %s in a chapter is not allowed and was removed: %s", fmt, fix,
+                   location=raw, type="patientpress", subtype="raw")
+    raw.parent.remove(raw)
 
 
 def report_missing_images(app, doctree):
@@ -330,6 +370,8 @@ def setup(app):
     messages.install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))
     app.add_config_value("handout_characters", {}, "env", types=(dict,))
+    # A book's own raw HTML (MyST's HTML, {raw} html) through the sanitizer (rawhtml.py).
+    app.add_config_value("book_raw_html", False, "env", types=(bool,))
     app.connect("config-inited", lambda app, config: print_characters(config))
     app.connect("env-before-read-docs", apply_docutils_settings)
     app.connect("env-before-read-docs", refuse_undecodable)

@@ -1,0 +1,72 @@
+"""Jupyter notebooks in every format, through myst-nb (``extensions = [..., "myst_nb"]``).
+
+- myst-nb works listed before or after patientpress: it is set up here in place of
+  myst_parser (whose own setup would refuse the ``.md`` suffix myst-nb has taken), and its
+  parser replaced by :class:`NbParser`, which reads a notebook (``.ipynb``, or a MyST text
+  notebook) as myst-nb does and a Markdown page as ``myst.Parser`` does.
+- The stored outputs of each cell (text, pictures, HTML tables, errors) reach the website,
+  the e-book and the PDFs: myst-nb chooses one form of each output per builder, and knows
+  no ``handout`` builder; :func:`choose_outputs` gives every builder of ours the forms it
+  can show, without script: a widget or a JavaScript output falls back to its picture or
+  text, and one that has no other form is reported by myst-nb, naming the file.
+- A notebook's HTML output (a pandas table) is HTML the notebook's code made: it goes
+  through the raw-HTML sanitizer (``rawhtml.py``) in every build, where the book's own raw
+  HTML does only when the book opts in.
+- Execution stays off unless the book asks (``nb_execution_mode = "cache"``, ``"force"``
+  or ``"inline"``; Jupyter Book's ``execute.execute_notebooks``): a book's notebooks are
+  published with the outputs their authors stored. myst-nb's own default, ``"auto"``, is
+  taken as off. ipykernel comes with myst-nb, so the notebooks run when asked.
+"""
+
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+# The forms of an output each of our builders shows, best first (myst-nb's priority
+# numbers: lower wins; None leaves a form out). No builder of ours runs script.
+SHOWN = {"text/html": 30, "image/svg+xml": 40, "image/png": 50, "image/gif": 60,
+         "image/jpeg": 70, "text/markdown": 80, "text/latex": 90, "text/plain": 100}
+SCRIPT = ("application/vnd.jupyter.widget-view+json", "application/javascript")
+BUILDERS = ("html", "dirhtml", "singlehtml", "epub", "handout", "clinic-editions")
+
+
+def choose_outputs(app, config):
+    """Every builder of ours shows the forms of :data:`SHOWN`, none with script; the
+    book's own ``nb_mime_priority_overrides`` still win (they come after)."""
+    ours = [(builder, mime, rank) for builder in BUILDERS
+            for mime, rank in [*SHOWN.items(), *((m, None) for m in SCRIPT)]]
+    config.nb_mime_priority_overrides = [*ours, *(config.nb_mime_priority_overrides or ())]
+
+
+def execution_off(app, config):
+    """A book's notebooks are published with their stored outputs unless the book asks to
+    run them ("cache", "force" or "inline"): myst-nb's default, "auto", would run every
+    notebook that has a cell without output, on whatever kernel the machine has."""
+    if config.nb_execution_mode == "auto":
+        config.nb_execution_mode = "off"
+
+
+def output_folder(env):
+    """Where myst-nb writes a notebook's pictures (beside the output folder), or None."""
+    nb_config = getattr(env, "mystnb_config", None)
+    return getattr(nb_config, "output_folder", None) or None
+
+
+def _parser_class():
+    from myst_nb.sphinx_ import Parser as MystNbParser
+
+    from .myst import Parser
+
+    class NbParser(MystNbParser, Parser):
+        """myst-nb's parser for notebooks; for a Markdown page (no notebook metadata) it
+        hands over to ``super().parse``, which by this order is ours, not myst-parser's."""
+
+    return NbParser
+
+
+def setup(app):
+    app.setup_extension("myst_nb")
+    app.add_source_parser(_parser_class(), override=True)
+    # Before myst-nb's builder-inited handler turns the settings into its configuration.
+    app.connect("config-inited", choose_outputs)
+    app.connect("config-inited", execution_off)
