@@ -260,11 +260,26 @@ def check_empty(app, doctree):
 
 # -- glyph coverage of the print font ----------------------------------------------------
 
-def print_font_coverage():
-    """Code points every face of the embedded print font can draw, and the font's name."""
+def print_font_coverage(code=False):
+    """Code points every face of the embedded print font (``code``: the code font) can
+    draw, and the font's name."""
     from ..print import fonts
 
+    if code:
+        return fonts.mono_drawable(), fonts.MONO_FAMILY
     return fonts.drawable(), fonts.FAMILY
+
+
+#: Nodes whose text the code font sets (components.css).
+CODE = (nodes.literal, nodes.literal_block, nodes.doctest_block)
+
+
+def _in_code(node):
+    while node is not None:
+        if isinstance(node, CODE):
+            return True
+        node = node.parent
+    return False
 
 
 def _undrawable(text, covered):
@@ -341,19 +356,23 @@ def check_glyphs(app, env):
         return
     covered, family = print_font_coverage()
     covered = covered | set(print_characters(app.config))
+    code_covered, code_family = print_font_coverage(code=True)
+    code_covered = code_covered | set(print_characters(app.config))
     fix = (f"the print font {family} has no glyph for it, so it would print as an empty box "
            "or in another font")
+    code_fix = fix.replace(f"print font {family}", f"code font {code_family}")
     # A math renderer other than MathJax (which no PDF runs) draws formulas as pictures.
     math_drawn = getattr(app.builder, "math_renderer_name", None) not in (None, "mathjax")
     for docname in sorted(env.found_docs):
         seen = set()
         doctree = env.get_doctree(docname)
         for text, line in _printed_texts(doctree, app.builder.tags, math_drawn):
-            for char in _undrawable(text.astext(), covered):
-                if char in seen:
+            code = _in_code(text.parent)
+            for char in _undrawable(text.astext(), code_covered if code else covered):
+                if (char, code) in seen:
                     continue
-                seen.add(char)
-                logger.warning("character %s", _describe(char, fix),
+                seen.add((char, code))
+                logger.warning("character %s", _describe(char, code_fix if code else fix),
                                location=(docname, line), type="patientpress", subtype="glyph")
     cfg = app.config
     for name in ("project", "author", "handout_subtitle", "handout_review_date",

@@ -29,10 +29,13 @@ from sphinx import addnodes
 from sphinx.builders import epub3
 from sphinx.builders._epub_base import FOOTNOTES_RUBRIC_NAME, sphinx_smarty_pants
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.highlighting import PygmentsBridge
 from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters
-from ..markup import mathsvg
+from ..markup import code, mathsvg
+from ..print import fonts
 from ..files import ZIP_EPOCH_MIN, atomic_write
 from ..i18n import N_, gettext
 
@@ -142,8 +145,20 @@ def head_footnotes(tree):
     return changed
 
 
+class EpubTranslator(code.WrapsCode, HTML5Translator):
+    """Sphinx's XHTML, with long code lines wrapped after a mark (markup/code.py)."""
+
+
+#: Code colours that keep 7:1 on their own light box (accessible-pygments, with the theme).
+CODE_STYLE = "a11y-high-contrast-light"
+#: The code font's faces the e-book carries (epub.css): code is rarely italic.
+CODE_FACES = ("Regular", "Bold")
+
+
 class AccessibleEpubBuilder(Epub3Builder):
     """EPUB 3 with accessibility metadata and reproducible archive bytes."""
+
+    default_translator_class = EpubTranslator
 
     name = "epub"
     # Sphinx renders content.opf (and the other package files) from the builder's
@@ -151,6 +166,20 @@ class AccessibleEpubBuilder(Epub3Builder):
     template_dir = TEMPLATE_DIR
     # Formulas as SVG pictures: a reading app may run no MathJax (Sphinx's default).
     math_renderer_name = mathsvg.NAME
+
+    def init_highlighter(self):
+        super().init_highlighter()
+        if self.config.pygments_style is None:   # the book's own choice stands
+            self.highlighter = PygmentsBridge("html", CODE_STYLE)
+        self.dark_highlighter = None   # a reading app has no dark-mode media query for it
+
+    def copy_static_files(self):
+        super().copy_static_files()
+        folder = Path(self.outdir, "_static", "fonts")
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in fonts.mono_font_files():
+            if path.stem.rpartition("-")[2] in CODE_FACES:
+                (folder / path.name).write_bytes(path.read_bytes())
 
     @property
     def guide_titles(self):
