@@ -40,7 +40,7 @@ from sphinx.util import logging
 from sphinx.util.i18n import search_image_for_language
 
 from . import messages
-from ..markup import notebooks
+from ..markup import notebooks, rawhtml
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,9 @@ def refuse_unsafe_markup(app, doctree):
     made = notebooks.output_folder(env)
     made = Path(made).resolve() if made else None
 
+    if app.config.book_raw_html:
+        for parent in {id(r.parent): r.parent for r in doctree.findall(nodes.raw)}.values():
+            rawhtml.join_inline(parent)
     for raw in list(doctree.findall(nodes.raw)):
         _raw(app, raw)
 
@@ -156,8 +159,6 @@ def _in_notebook_output(node):
 def _raw(app, raw):
     """Raw HTML through the sanitizer when the book opts in, or when a notebook's code made
     it; anything else is removed with the setting that would let it through."""
-    from ..markup import rawhtml
-
     fmt = raw.get("format", "markup")
     if "html" in fmt.split() and (app.config.book_raw_html or _in_notebook_output(raw)):
         before = raw.astext()

@@ -13,7 +13,10 @@ entities), which the EPUB needs: a bare ``<br>`` is a fatal XML error there.
 """
 
 import functools
+import html as html_text
 import re
+
+from docutils import nodes
 
 TAGS = {"a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col",
         "colgroup", "dd", "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
@@ -68,3 +71,61 @@ def removed(before, after):
         if f"{scheme}:" not in after:
             found.append(f"{scheme.lower()}: addresses")
     return ", ".join(dict.fromkeys(found))
+
+
+_OPEN = re.compile(r"<([a-zA-Z][\w-]*)[^>]*(?<!/)>$")
+_CLOSE = re.compile(r"</([a-zA-Z][\w-]*)\s*>$")
+_VOID_TAGS = {"br", "hr", "img", "col", "wbr", "input", "area", "source"}
+
+
+def join_inline(parent):
+    """Inline HTML that MyST gives as separate pieces (``<span class="c">``, the text,
+    ``</span>``) joined into one raw node, its text escaped, so that the sanitizer sees the
+    element whole (one piece at a time, it would close the span before its text)."""
+    children = list(parent.children)
+    i = 0
+    while i < len(children):
+        node = children[i]
+        match = _OPEN.match(node.astext().strip()) if _inline_raw(node) else None
+        if not match or match.group(1).lower() in _VOID_TAGS:
+            i += 1
+            continue
+        end = _closing(children, i, match.group(1).lower())
+        if end is None:
+            i += 1
+            continue
+        joined = "".join(c.astext() if _inline_raw(c) else html_text.escape(c.astext())
+                         for c in children[i:end + 1])
+        merged = nodes.raw(joined, joined, format="html")
+        merged.source, merged.line = node.source, node.line
+        parent.replace(node, merged)
+        for extra in children[i + 1:end + 1]:
+            parent.remove(extra)
+        children = list(parent.children)
+        i += 1
+
+
+def _inline_raw(node):
+    return isinstance(node, nodes.raw) and node.get("format") == "html" \
+        and isinstance(node.parent, nodes.TextElement)
+
+
+def _closing(children, start, tag):
+    """The index of the raw node that closes ``tag`` opened at ``start``, if only text and
+    raw HTML lie between; else None."""
+    depth = 0
+    for j in range(start, len(children)):
+        child = children[j]
+        if isinstance(child, nodes.Text):
+            continue
+        if not _inline_raw(child):
+            return None
+        text = child.astext().strip()
+        opened, closed = _OPEN.match(text), _CLOSE.match(text)
+        if opened and opened.group(1).lower() == tag:
+            depth += 1
+        elif closed and closed.group(1).lower() == tag:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
