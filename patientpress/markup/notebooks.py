@@ -59,7 +59,25 @@ def _parser_class():
 
     class NbParser(MystNbParser, Parser):
         """myst-nb's parser for notebooks; for a Markdown page (no notebook metadata) it
-        hands over to ``super().parse``, which by this order is ours, not myst-parser's."""
+        hands over to ``super().parse``, which by this order is ours, not myst-parser's.
+        A notebook that cannot be read is a warning naming it, not a traceback."""
+
+        def parse(self, inputstring, document):
+            import nbformat
+
+            env = document.settings.env
+            if env.doc2path(env.docname).suffix == ".ipynb":
+                try:
+                    nbformat.reads(inputstring, as_version=4)
+                except (ValueError, KeyError, nbformat.ValidationError) as exc:
+                    logger.warning(
+                        "%s cannot be read as a notebook (%s: %s) and was left out: open it "
+                        "in Jupyter and save it again, or restore it from version control",
+                        env.docname, type(exc).__name__, exc, location=env.docname,
+                        type="patientpress", subtype="notebook")
+                    Parser.parse(self, "", document)   # an empty page, set up as MyST's
+                    return
+            super().parse(inputstring, document)
 
     return NbParser
 
