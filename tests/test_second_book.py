@@ -4,7 +4,9 @@ _toc.yml with two parts and a chapter with a section sub-page, that uses togethe
 feature the pipeline supports: citations and a bibliography page, a numbered figure and
 table ({numref}), inline and display math with a numbered equation ({eq}), a dropdown, a
 tab set and a grid of cards, comments of both kinds, a hard line break, a footnote, a
-definition list, a substitution and a glossary ({term}).
+definition list, a substitution and a glossary ({term}); and (issue 27) a notebook with
+stored outputs read by myst-nb, a page of code, a nine-column table and the formulas only
+MathJax used to draw.
 
 It is built strictly into the website, the e-book and the PDFs, and each feature is read
 back from each format (``test_feature[<feature>-<format>]``): the website's and the
