@@ -46,6 +46,20 @@ def execution_off(app, config):
         config.nb_execution_mode = "off"
 
 
+def notebook_suffixes(app, config):
+    """``.md`` and ``.ipynb`` read by myst-nb's parser (ours), even after another build in the
+    same process: Sphinx 9's ``merge_source_suffix`` writes the registry's suffixes into
+    ``source_suffix``'s default dict itself, shared by every later configuration, so a build
+    with myst_parser left ``.md: markdown`` there, which then outranks myst-nb's own
+    ``.md: myst-nb`` and fails ("Source parser for markdown not registered"). A copy is
+    used here, never that shared dict."""
+    suffixes = dict(config.source_suffix)
+    for suffix, filetype in app.registry.source_suffix.items():
+        if filetype == "myst-nb" and suffixes.get(suffix) == "markdown":
+            suffixes[suffix] = "myst-nb"
+    config.source_suffix = suffixes
+
+
 def output_folder(env):
     """Where myst-nb writes a notebook's pictures (beside the output folder), or None."""
     nb_config = getattr(env, "mystnb_config", None)
@@ -88,3 +102,4 @@ def setup(app):
     # Before myst-nb's builder-inited handler turns the settings into its configuration.
     app.connect("config-inited", choose_outputs)
     app.connect("config-inited", execution_off)
+    app.connect("config-inited", notebook_suffixes, priority=700)   # before Sphinx's, at 800
