@@ -25,7 +25,7 @@ def setup(app):
     from .web import freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
-    from .markup import design, mathsvg
+    from .markup import alttext, design, mathsvg
 
     # Before the configuration is finished: Sphinx dates the copyright line by it too.
     files.pin_source_date(app.confdir)
@@ -46,6 +46,7 @@ def setup(app):
     bookchecks.setup(app)
     mathsvg.setup(app)
     design.setup(app)
+    alttext.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -34,7 +34,7 @@ from sphinx.util import logging
 from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters
-from ..markup import code, mathsvg
+from ..markup import alttext, code, mathsvg
 from ..print import fonts
 from ..files import ZIP_EPOCH_MIN, atomic_write
 from ..i18n import N_, gettext
@@ -209,14 +209,21 @@ class AccessibleEpubBuilder(Epub3Builder):
             "a11y_access_modes": [escape(mode) for mode in cfg.epub_a11y_access_modes],
             "a11y_access_modes_sufficient": [
                 escape(modes) for modes in cfg.epub_a11y_access_modes_sufficient],
-            "a11y_features": [escape(feature) for feature in
-                              mathsvg.a11y_features(self, cfg.epub_a11y_features)],
+            "a11y_features": [escape(feature) for feature in self._a11y_features()],
             "a11y_hazards": [escape(hazard) for hazard in cfg.epub_a11y_hazards],
             "a11y_summary": escape(cfg.epub_a11y_summary),
             "a11y_conforms_to": escape(CONFORMS_TO),
             "a11y_certifier": escape(cfg.epub_a11y_certifier),
         })
         return metadata
+
+    def _a11y_features(self):
+        """The features the book has: no ``alternativeText`` while a picture lacks it
+        (markup/alttext.py warns about each), ``describedMath`` with formulas."""
+        features = mathsvg.a11y_features(self, self.config.epub_a11y_features)
+        if not alttext.all_described(self.env):
+            features = [f for f in features if f != "alternativeText"]
+        return features
 
     def toc_add_files(self, refnodes):
         super().toc_add_files(refnodes)
