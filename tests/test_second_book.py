@@ -694,7 +694,7 @@ def test_website_passes_axe_and_the_site_checks(book):
     judged on the whole book in test_a11y_web.py): only the KNOWN findings, each of them."""
     html = book.built["html"].outdir
     pages = [p for p in a11y.site_pages(html) if "/" in p]
-    assert len(pages) == 5
+    assert len(pages) == 7
     findings = a11y.audit_site(html, html.parent / "a11y", pages)
     unknown = [f"{f['check']}: {f['where']}: {f['message']}" for f in findings
                if not any(f["check"] == check and words in f["message"]

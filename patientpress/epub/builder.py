@@ -309,8 +309,18 @@ def _navigation_lists_hidden_toctrees(app, config):
         config.epub_tocscope = "includehidden"
 
 
+def _no_web_notebook_css(app, pagename, templatename, context, doctree):
+    """myst-nb links its web stylesheet from every page but writes the file only when the
+    build has finished, after the e-book is zipped: a link to a missing file (EPUBCheck
+    RSC-007). The e-book leaves it out; epub.css styles a notebook's cells."""
+    if app.builder.name == "epub" and "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"]
+                                if "mystnb." not in getattr(css, "filename", str(css))]
+
+
 def setup(app):
     app.setup_extension("sphinx.builders.epub3")
+    app.connect("html-page-context", _no_web_notebook_css)
     app.connect("config-inited", _navigation_lists_hidden_toctrees)
     app.add_builder(AccessibleEpubBuilder, override=True)
     app.add_config_value("epub_a11y_access_modes", ["textual", "visual"], "epub")
