@@ -11,6 +11,8 @@ its MyST extensions, the ``_toc.yml``, sphinx-book-theme; and patientpress's: no
 words (``handout_preset = "book"``), notebooks published with their stored outputs.
 """
 
+import html
+import importlib.util
 import re
 from pathlib import Path
 
@@ -24,7 +26,9 @@ EXTENSIONS = ["myst_nb", "sphinx_external_toc", "sphinx_design", "patientpress"]
 EXCLUDE = ["_build", "Thumbs.db", ".DS_Store", "**.ipynb_checkpoints"]
 # Extensions Jupyter Book loads that add only web buttons or LaTeX: nothing to carry over.
 WEB_ONLY = {"sphinx_togglebutton", "sphinx_copybutton", "sphinx_comments", "sphinx_thebe",
-            "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_book_theme"}
+            "sphinx_jupyterbook_latex", "sphinx_multitoc_numbering", "sphinx_book_theme",
+            # converts pictures with ImageMagick for LaTeX; WeasyPrint prints them as they are
+            "sphinx.ext.imgconverter"}
 
 #: Keys that mean nothing for these outputs, and why.
 IGNORED = {
@@ -71,9 +75,15 @@ def _flat(data, prefix=""):
             yield f"{prefix}{key}", value
 
 
+def plain(text):
+    """``text`` without HTML tags (a TeachBooks author line holds links and badges): a
+    PDF's metadata, its cover and the e-book's metadata print words, not markup."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()).replace(" ,", ",")
+
+
 def _project(cfg, values):
-    title = str(cfg.get("title") or "My Book")
-    author = str(cfg.get("author") or "The Authors")
+    title = plain(str(cfg.get("title") or "My Book"))
+    author = plain(str(cfg.get("author") or "The Authors"))
     values.update(project=title, html_title=title, author=author)
     values["copyright"] = f"{cfg['copyright']}, {author}" if cfg.get("copyright") else author
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "book"
@@ -131,9 +141,16 @@ def _latex(cfg, values):
 def _sphinx(cfg, values):
     sphinx = cfg.get("sphinx") or {}
     for name in sphinx.get("extra_extensions") or []:
-        if name not in values["extensions"] and name not in WEB_ONLY:
-            values["extensions"].insert(-1, name)
+        if name in values["extensions"] or name in WEB_ONLY:
+            continue
+        if importlib.util.find_spec(name.split(".")[0]) is None:
+            values.setdefault("_left_out", []).append(name)
+            continue
+        values["extensions"].insert(-1, name)
     for key, value in (sphinx.get("config") or {}).items():
+        if key == "html_theme_options" and isinstance(value, dict) and "launch_buttons" in value:
+            value = {k: v for k, v in value.items() if k != "launch_buttons"}
+            values.setdefault("_left_out_options", []).append("html_theme_options.launch_buttons")
         if isinstance(value, dict) and isinstance(values.get(key), dict):
             values[key] = {**values[key], **value}
         else:
@@ -217,4 +234,16 @@ def conf_values(conf_file):
                          "from version control") from exc
     for key, why in unused(cfg):
         logger.info("_config.yml: %s is not carried over: %s", key, why)
-    return sphinx_values(cfg)
+    values = sphinx_values(cfg)
+    for name in values.pop("_left_out", []):
+        logger.info("_config.yml: sphinx.extra_extensions: %s is not installed and was left "
+                    "out; its roles and directives will be reported where they are used "
+                    "(install it and add it to the book's requirements to use it)", name)
+    for name in values.pop("_left_out_options", []):
+        logger.info("_config.yml: sphinx.config.%s is not carried over: %s", name,
+                    IGNORED["launch_buttons"])
+    for key in ("title", "author"):
+        if key in cfg and plain(str(cfg[key])) != str(cfg[key]).strip():
+            logger.info("_config.yml: %s: its HTML left out (%r): the PDF and the e-book "
+                        "print words", key, plain(str(cfg[key])))
+    return values

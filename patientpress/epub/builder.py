@@ -181,6 +181,14 @@ class AccessibleEpubBuilder(Epub3Builder):
             if path.stem.rpartition("-")[2] in CODE_FACES:
                 (folder / path.name).write_bytes(path.read_bytes())
 
+    def build_content(self):
+        # A static file no reading system takes (a favicon's .ico, a book's .yml) is left
+        # out of the e-book without a warning: it is no fault of the book's.
+        for path in sorted(Path(self.outdir, "_static").rglob("*")):
+            if path.is_file() and path.suffix not in {*self.media_types, ".js", ".xml"}:
+                path.unlink()
+        super().build_content()
+
     @property
     def guide_titles(self):
         """The navigation's title and the guide's, in the book's language (Sphinx's are
@@ -313,6 +321,8 @@ def _no_web_notebook_css(app, pagename, templatename, context, doctree):
     """myst-nb links its web stylesheet from every page but writes the file only when the
     build has finished, after the e-book is zipped: a link to a missing file (EPUBCheck
     RSC-007). The e-book leaves it out; epub.css styles a notebook's cells."""
+    if app.builder.name == "epub":
+        context["favicon_url"] = None   # a reading app shows no favicon (an .ico is left out)
     if app.builder.name == "epub" and "css_files" in context:
         context["css_files"] = [css for css in context["css_files"]
                                 if "mystnb." not in getattr(css, "filename", str(css))]

@@ -12,11 +12,15 @@
 - A notebook's HTML output (a pandas table) is HTML the notebook's code made: it goes
   through the raw-HTML sanitizer (``rawhtml.py``) in every build, where the book's own raw
   HTML does only when the book opts in.
+- A Markdown cell's pasted pictures (attachments) are shown: myst-nb leaves them as links
+  to nothing; :func:`attachments_saved` writes them beside the outputs.
 - Execution stays off unless the book asks (``nb_execution_mode = "cache"``, ``"force"``
   or ``"inline"``; Jupyter Book's ``execute.execute_notebooks``): a book's notebooks are
   published with the outputs their authors stored. myst-nb's own default, ``"auto"``, is
   taken as off. ipykernel comes with myst-nb, so the notebooks run when asked.
 """
+
+from pathlib import Path
 
 from sphinx.util import logging
 
@@ -66,6 +70,35 @@ def output_folder(env):
     return getattr(nb_config, "output_folder", None) or None
 
 
+def attachments_saved(notebook, env):
+    """A Markdown cell's pasted pictures (``![](attachment:image.png)``, kept inside the
+    notebook), which myst-nb leaves as a link to nothing, written as files beside its
+    outputs and linked from the cell; True when the notebook held any."""
+    import base64
+    import hashlib
+    import mimetypes
+    import os
+
+    folder = output_folder(env)
+    found = False
+    for cell in notebook.cells:
+        for name, bundle in (cell.get("attachments") or {}).items() if folder else ():
+            mime = next((m for m in bundle if m.startswith("image/")), None)
+            if mime is None:
+                continue
+            data = base64.b64decode(bundle[mime])
+            path = Path(folder, "attachments", hashlib.sha256(data).hexdigest()[:20]
+                        + (mimetypes.guess_extension(mime) or ".png"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                path.write_bytes(data)
+            # As myst-nb links its own outputs: from the source folder, with a leading "/".
+            uri = "/" + Path(os.path.relpath(path, env.srcdir)).as_posix()
+            cell.source = cell.source.replace(f"attachment:{name}", uri)
+            found = True
+    return found
+
+
 def _parser_class():
     from myst_nb.sphinx_ import Parser as MystNbParser
 
@@ -82,7 +115,7 @@ def _parser_class():
             env = document.settings.env
             if env.doc2path(env.docname).suffix == ".ipynb":
                 try:
-                    nbformat.reads(inputstring, as_version=4)
+                    notebook = nbformat.reads(inputstring, as_version=4)
                 except (ValueError, KeyError, nbformat.ValidationError) as exc:
                     logger.warning(
                         "%s cannot be read as a notebook (%s: %s) and was left out: open it "
@@ -91,6 +124,8 @@ def _parser_class():
                         type="patientpress", subtype="notebook")
                     Parser.parse(self, "", document)   # an empty page, set up as MyST's
                     return
+                if attachments_saved(notebook, env):
+                    inputstring = nbformat.writes(notebook)
             super().parse(inputstring, document)
 
     return NbParser
