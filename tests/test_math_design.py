@@ -362,3 +362,8 @@ def test_a_formula_above_the_baseline_gets_valid_css():
     drawing = mathsvg.draw(r"\overline{x}^{2}", False)
     style = f"vertical-align: {-drawing.depth:.3f}em"
     assert "--" not in style and re.fullmatch(r"vertical-align: -?\d+\.\d{3}em", style)
+
+
+def test_limits_after_a_braced_operator_as_mathjax_takes_them():
+    """'{\\min }\\limits_x' (a real book's formula): TeX refuses it, MathJax draws it."""
+    assert mathsvg.problem(r"{\min }\limits_x f\left(x_{ij}\right) = 7x_{11}", True) is None

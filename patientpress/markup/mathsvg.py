@@ -89,6 +89,9 @@ def _environments(latex):
 # names with \definecolor, which become the #rrggbb latex2mathml draws.
 DROPPED = re.compile(r"\\(?:label|require)\{[^{}]*\}|\\(?:notag|nonumber)\b")
 DEFINECOLOR = re.compile(r"\\definecolor\{([^{}]+)\}\{([^{}]+)\}\{([^{}]+)\}")
+# "{\\min }\\limits_x": MathJax takes limits after a braced operator, TeX and latex2mathml
+# only after the operator itself.
+BRACED_OPERATOR = re.compile(r"\{\s*(\\[A-Za-z]+)\s*\}(?=\s*\\(?:no)?limits)")
 COLOR_USE = re.compile(r"(\\(?:color|textcolor|colorbox)\{)([^{}]+)\}")
 
 
@@ -115,7 +118,7 @@ def _mathjax(latex):
     colours = {}
     for name, model, spec in DEFINECOLOR.findall(latex):
         colours[name.strip()] = _hex(model.strip(), spec)
-    latex = DROPPED.sub("", DEFINECOLOR.sub("", latex))
+    latex = BRACED_OPERATOR.sub(r"\1", DROPPED.sub("", DEFINECOLOR.sub("", latex)))
     return COLOR_USE.sub(lambda m: m.group(1) + colours.get(m.group(2).strip(), m.group(2))
                          + "}", latex)
 
