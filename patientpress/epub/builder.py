@@ -182,10 +182,12 @@ class AccessibleEpubBuilder(Epub3Builder):
                 (folder / path.name).write_bytes(path.read_bytes())
 
     def build_content(self):
-        # A static file no reading system takes (a favicon's .ico, a book's .yml) is left
-        # out of the e-book without a warning: it is no fault of the book's.
-        for path in sorted(Path(self.outdir, "_static").rglob("*")):
-            if path.is_file() and path.suffix not in {*self.media_types, ".js", ".xml"}:
+        # A file no reading system takes (a favicon's .ico, a book's .yml, myst-nb's
+        # reports/*.err.log) is left out of the e-book without a warning: it is no fault of
+        # the book's. Sphinx's own files (mimetype, .buildinfo, content.opf...) stay.
+        kept = {*self.media_types, ".js", ".xml", ".opf", ".ncx", ".epub", ""}
+        for path in sorted(Path(self.outdir).rglob("*")):
+            if path.is_file() and path.suffix not in kept:
                 path.unlink()
         super().build_content()
 

@@ -99,6 +99,25 @@ def attachments_saved(notebook, env):
     return found
 
 
+def _hidden_shown():
+    from myst_nb.sphinx_ import HideCodeCellNode
+    from sphinx.transforms.post_transforms import SphinxPostTransform
+
+    class ShowHiddenCells(SphinxPostTransform):
+        """A cell its author folded away (``hide-input``, ``hide-output``) is printed, and
+        shown in the e-book, as it is: paper cannot unfold it, and myst-nb's toggle is a
+        ``<details>`` whose summary holds ``<p>``s, which an e-book may not (EPUBCheck
+        RSC-005). Removed cells (``remove-input``) stay removed."""
+        default_priority = 250   # after myst-nb's HideInputCells (199) wraps them
+        builders = ("epub", "handout", "clinic-editions")
+
+        def run(self, **kwargs):
+            for node in list(self.document.findall(HideCodeCellNode)):
+                node.replace_self(node.children)
+
+    return ShowHiddenCells
+
+
 def _parser_class():
     from myst_nb.sphinx_ import Parser as MystNbParser
 
@@ -134,6 +153,7 @@ def _parser_class():
 def setup(app):
     app.setup_extension("myst_nb")
     app.add_source_parser(_parser_class(), override=True)
+    app.add_post_transform(_hidden_shown())
     # Before myst-nb's builder-inited handler turns the settings into its configuration.
     app.connect("config-inited", choose_outputs)
     app.connect("config-inited", execution_off)
