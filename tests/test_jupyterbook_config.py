@@ -37,7 +37,7 @@ latex:
   latex_documents:
     targetname: power.tex
 sphinx:
-  extra_extensions: [sphinx_copybutton, sphinx_proof]
+  extra_extensions: [sphinx_copybutton, sphinx.ext.todo, sphinx_proof]
   config:
     mathjax3_config: {tex: {macros: {RR: '\\mathbb{R}'}}}
     html_theme_options: {show_toc_level: 2}
@@ -59,9 +59,11 @@ def test_every_key_is_carried_over_or_reported():
     assert values["html_theme_options"] == {"use_repository_button": True, "show_toc_level": 2}
     assert values["handout_basename"] == "power" and values["numfig"] is True
     assert values["mathjax3_config"]["tex"]["macros"]["RR"] == "\\mathbb{R}"
-    # Jupyter Book's extensions, the book's extra ones, web-only buttons left out.
+    # Jupyter Book's extensions, the book's extra ones, web-only buttons left out, and one
+    # that is not installed left out (conf_values logs it).
     assert values["extensions"] == ["myst_nb", "sphinx_external_toc", "sphinx_design",
-                                    "sphinxcontrib.bibtex", "sphinx_proof", "patientpress"]
+                                    "sphinxcontrib.bibtex", "sphinx.ext.todo", "patientpress"]
+    assert values["_left_out"] == ["sphinx_proof"]
     assert values["handout_preset"] == "book"
     unused = dict(jupyterbook.unused(cfg))
     assert set(unused) == {"html.google_analytics_id", "launch_buttons.binderhub_url",
@@ -104,3 +106,16 @@ def test_new_from_writes_a_conf_that_reads_the_config_at_build_time(tmp_path):
 def test_new_from_a_folder_that_is_no_jupyter_book_says_so(tmp_path, capsys):
     assert new.main(["--from", str(tmp_path)]) == 2
     assert "has no _config.yml and _toc.yml" in capsys.readouterr().err
+
+
+def test_a_page_left_out_of_the_toc_is_named_with_the_toc_yml(tmp_path):
+    """Issue 27, point 8: a _toc.yml book is told to add the page to _toc.yml, not to a
+    toctree in a page it does not have."""
+    book = _book(tmp_path)
+    (book / "two.md").write_text("# Two\n\nMore.\n", encoding="utf-8")
+    assert new.main(["--from", str(book)]) == 0
+    built = build_in_process("html", book, tmp_path / "_build",
+                             confoverrides={"handout_products": []})
+    assert ("two.md: WARNING: document isn't included in any toctree, so no reader can "
+            "reach it: add '- file: two' where it belongs in") in built.warnings
+    assert "_toc.yml" in built.warnings and "toctree in" not in built.warnings

@@ -181,15 +181,16 @@ class AccessibleEpubBuilder(Epub3Builder):
             if path.stem.rpartition("-")[2] in CODE_FACES:
                 (folder / path.name).write_bytes(path.read_bytes())
 
-    def build_content(self):
-        # A file no reading system takes (a favicon's .ico, a book's .yml, myst-nb's
+    def handle_finish(self):
+        # Before the package files are written from what the folder holds: a file no
+        # reading system takes (a favicon's .ico, a book's .yml, myst-nb's
         # reports/*.err.log) is left out of the e-book without a warning: it is no fault of
         # the book's. Sphinx's own files (mimetype, .buildinfo, content.opf...) stay.
         kept = {*self.media_types, ".js", ".xml", ".opf", ".ncx", ".epub", ""}
         for path in sorted(Path(self.outdir).rglob("*")):
             if path.is_file() and path.suffix not in kept:
                 path.unlink()
-        super().build_content()
+        super().handle_finish()
 
     @property
     def guide_titles(self):
