@@ -41,6 +41,7 @@ from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
 from sphinx.errors import ConfigError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -215,6 +216,19 @@ class Parser(MystParser):
         parser.render(inputstring)
 
 
+class UnresolvedAsText(SphinxPostTransform):
+    """A link whose target was not found (already a warning naming it) is printed as its
+    words in the e-book and the PDFs: MyST makes it a link to ``#target``, an anchor that
+    is nowhere, which EPUBCheck reports (RSC-012) and WeasyPrint warns about in print."""
+    default_priority = 11   # after MyST's resolver (9) and Sphinx's (10)
+    builders = ("epub", "handout", "clinic-editions")
+
+    def run(self, **kwargs):
+        for ref in list(self.document.findall(nodes.reference)):
+            if ref.get("refid") and ref["refid"] not in self.document.ids:
+                ref.replace_self(nodes.inline("", "", *ref.children))
+
+
 # -- unknown roles and directives ----------------------------------------------------------
 
 def provider(name):
@@ -319,6 +333,7 @@ def setup(app):
         app.setup_extension("myst_parser")   # first, so its parser is the one replaced
         app.add_source_parser(Parser, override=True)
     app.add_transform(Leftovers)
+    app.add_post_transform(UnresolvedAsText)
     handlers = {"html": (_writes("<br />\n"), None), "latex": (_writes("\\\\\n"), None),
                 "man": (_writes("\n.br\n"), None), "texinfo": (_writes("@*\n"), None),
                 "text": (_visit_text, None)}
