@@ -225,8 +225,19 @@ class UnresolvedAsText(SphinxPostTransform):
 
     def run(self, **kwargs):
         for ref in list(self.document.findall(nodes.reference)):
-            if ref.get("refid") and ref["refid"] not in self.document.ids:
+            if self._unresolved(ref):
                 ref.replace_self(nodes.inline("", "", *ref.children))
+
+    def _unresolved(self, ref):
+        """MyST's stand-in for a target it did not find: a bare ``refid`` link (no
+        ``internal``, which every resolved one has) around its ``xref myst`` words. A
+        print document's chapters are resolved one by one, so an id elsewhere in the
+        book is not in this tree: only MyST's own stand-ins are judged."""
+        first = ref.children[0] if ref.children else None
+        return (ref.get("refid") and not ref.get("internal") and "refuri" not in ref
+                and isinstance(first, nodes.inline)
+                and {"xref", "myst"} <= set(first["classes"])
+                and ref["refid"] not in self.document.ids)
 
 
 # -- unknown roles and directives ----------------------------------------------------------
