@@ -46,7 +46,7 @@ def nearest_reference(env, node):
         target = target.lstrip("/")
     elif kind == "myst":   # [text](target): a label, or a document by its file name
         known = [*(n for n in domain.anonlabels if not n.startswith("_")),
-                 *(env.doc2path(doc, base=False) for doc in env.found_docs)]
+                 *(Path(env.doc2path(doc, base=False)).as_posix() for doc in env.found_docs)]
         base = posixpath.dirname(node.get("refdoc", ""))
         if base:
             known = [posixpath.relpath(k, base) if "." in k else k for k in known]
