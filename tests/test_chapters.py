@@ -108,7 +108,7 @@ def test_the_checklist_travels_with_the_chapter_that_points_to_it(handouts):
     further = flat(handouts / "chapters" / "part2-intro.pdf")
     assert "Questions to Ask" in further and QUESTION in further
     # The back page then points into the handout, not to the website.
-    assert "The checklist Questions to Ask, page 1" in further
+    assert "The checklist “Questions to Ask” (page 1)" in further
     for pdf in ("chapters/part1-intro.pdf", "chapters/care.pdf"):
         assert QUESTION not in flat(handouts / pdf), pdf
 

@@ -146,7 +146,7 @@ def test_back_page_points_to_the_questions_and_the_online_edition(printed):
     pages = dict((t, p) for _, t, p in pdfread.outline(pdf))
     back = " ".join(pdfread.text(pdf, pages["Before you go"], pages["Before you go"]).split())
     back = unwrap(back)   # an address wraps only after "/", ".", "?", "&" or "="
-    assert f"Questions to Ask, page {pages['Questions to Ask']}" in back
+    assert f"“Questions to Ask” (page {pages['Questions to Ask']})" in back
     assert "not medical advice" in back and "print-test.example.org/en/latest/" in back
     assert "Bring this page to every visit." in back   # handout_back_notice from conf.py
     chapter = " ".join(pdfread.text(printed / "chapters" / "02-long.pdf").split())
@@ -172,7 +172,7 @@ def test_a_reference_on_paper_prints_its_targets_page(printed):
     pdf = printed / "print-test-book.pdf"
     text = " ".join(pdfread.text(pdf).split())
     long_page = _page_of(pdf, "The Long Chapter Title")
-    assert f"link to the long chapter, page {long_page}" in text
+    assert f"link to the long chapter (page {long_page})" in text
     # A glossary word gets no page number; the print document says which links do.
     page = BeautifulSoup((printed / "index.html").read_text(encoding="utf-8"), "lxml")
     refs = page.select("main a.reference.internal")

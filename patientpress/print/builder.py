@@ -18,10 +18,10 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
-from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
+from .translator import PrintTranslator
 from .. import files
 from ..markup import mathsvg
 from ..files import slugify
@@ -44,18 +44,6 @@ class PrintDoc:
 
 # Largest first, so the render workers finish together.
 RENDER_ORDER = {"large": 0, "booklet": 1, "book": 2}
-
-
-class PrintTranslator(HTML5Translator):
-    """HTML for paper: no pilcrow permalinks (they would print and pollute running heads)."""
-
-    def add_permalink_ref(self, node, title):
-        pass
-
-    def visit_start_of_file(self, node):
-        # No empty marker span: links to a document point at its first heading instead,
-        # and an empty inline box would start a blank page before each chapter.
-        self.docnames.append(node["docname"])
 
 
 def _section_title(section):

@@ -266,8 +266,10 @@ def name_shared_headings(tree, word="in"):
             continue
         chapter = chapters.get(target.get("docname"))
         if chapter is not None and chapter is not target:
-            # A locator, as a page number is (readability leaves out class where-note).
-            ref += nodes.inline("", f" ({word} “{_own_title(chapter)}”)", classes=["where-note"])
+            # A locator, as a page number is (readability leaves out class where-note); the
+            # page number follows inside the same brackets (page.html's a.in-chapter).
+            ref += nodes.inline("", f" ({word} “{_own_title(chapter)}”,", classes=["where-note"])
+            ref["classes"].append("in-chapter")
 
 
 def _own_title(section):
@@ -276,10 +278,24 @@ def _own_title(section):
 
 
 def mark_page_refs(tree):
-    """Every link to a place in the print document prints that place's page ("…, page 21",
-    print.css ``a.page-ref``): on paper a reader cannot click. Glossary words are left as
-    they are: a page number after each would only clutter the sentence."""
+    """Every link to a place in the print document prints that place's page (" (page 21)",
+    page.html's ``a.page-ref``): on paper a reader cannot click. A link whose words are its
+    section's title is set off as a title, in quotes (class ``title-ref``, the words in a
+    ``ref-title`` inline): Read “How Stem Cells Might Help” (page 11) next. Glossary words
+    are left as they are: a page number after each would only clutter the sentence."""
+    sections = {i: s for s in tree.findall(nodes.section) for i in s["ids"]}
     for ref in tree.findall(nodes.reference):
         uri = ref.get("refuri", "")
-        if (ref.get("refid") or uri.startswith("#")) and not _is_term(ref):
-            ref["classes"].append("page-ref")
+        if not (ref.get("refid") or uri.startswith("#")) or _is_term(ref):
+            continue
+        ref["classes"].append("page-ref")
+        target = sections.get(ref.get("refid") or uri[1:])
+        if target is not None and _same_words(ref.astext(), _own_title(target)):
+            ref["classes"].append("title-ref")
+            words = list(ref.children)
+            del ref.children[:]
+            ref += nodes.inline("", "", *words, classes=["ref-title"])
+
+
+def _same_words(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
