@@ -264,10 +264,13 @@ def _editions(args, files, mine, work):
     for edition in editions:
         clinic, final = edition.clinic, out / edition.name
         if edition.name in errors:
+            # Its other products are still handed out: a large print that cannot hold the
+            # clinic's details takes nothing else with it (the failed PDFs were removed).
             _fail(failed, clinic, errors[edition.name])
-            shutil.rmtree(edition.staging, ignore_errors=True)
-            gone.append(edition.name)
-            continue
+            if not any(edition.staging.rglob("*.pdf")):
+                shutil.rmtree(edition.staging, ignore_errors=True)
+                gone.append(edition.name)
+                continue
         shutil.rmtree(final, ignore_errors=True)
         if edition.staging.exists():
             edition.staging.rename(final)

@@ -67,21 +67,28 @@ def render_edition(job):
     A cover or a back page that runs onto a second page is never a silent spill: the page
     is set again tighter (``tight_html``: tight.css), and if it still does not fit, the
     clinic fails, with ``advice`` on what to shorten."""
-    html_text, target, base_url, roots, booklet_paper, advice, tight_html = job
+    html_text, target, base_url, roots, booklet_paper, advice, tight_html, expect = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
     try:
         for html in (html_text, tight_html):
-            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None))
-            if warnings:
-                return "the PDF renderer reported: " + "; ".join(
-                    dict.fromkeys(message for message, _subtype, _where in warnings))
+            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
+                                                 expect))
+            problems = [m for m, subtype, _ in warnings if not subtype.startswith("preflight.")]
+            if problems:
+                pages.unlink(missing_ok=True)
+                return "the PDF renderer reported: " + "; ".join(dict.fromkeys(problems))
             spills = spill(pages) if advice else []
             if not spills:
                 break
         if spills:
             pages.unlink(missing_ok=True)
             return f"{' and '.join(spills)}. Fix: {advice}"
+        # What the preflight finds is never handed out: the PDF is removed, the clinic fails.
+        found = [m for m, subtype, _ in warnings if subtype.startswith("preflight.")]
+        if found:
+            pages.unlink(missing_ok=True)
+            return "; ".join(found)
         if booklet_paper:
             booklet.impose(pages, target, booklet_paper)
     finally:
@@ -107,6 +114,12 @@ def spill(pdf):
     if tops[-1] < last:
         found.append(f"the back page runs onto {last - tops[-1]} more page(s)")
     return found
+
+
+def printed_details(clinic):
+    """Every detail of ``clinic`` that each of its PDFs must print (the preflight checks)."""
+    return [clinic.name, clinic.phone, clinic.web, *clinic.address, *clinic.hours,
+            *(d for d in (clinic.reviewed_by, clinic.feedback) if d)]
 
 
 def _tight(html):
@@ -190,7 +203,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
             fit, tight = advice(clinic), _tight(doc.html).read_text(encoding="utf-8")
         return pool.Job(render_edition,
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper,
-                          fit, tight),),
+                          fit, tight, printed_details(clinic)),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
     def render_products(self):

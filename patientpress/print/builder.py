@@ -325,6 +325,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             keys.append(key)
             if cache.restore(key, doc.pdf):
                 logger.info("unchanged, kept: %s", rel)
+                for message, subtype, location in cache.findings(key):
+                    render.log_warning(self._shown(message), subtype, location)
                 continue
             todo.append((rel, key, doc.pdf, self.render_job(doc, html_text)))
         failure = None
@@ -340,7 +342,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             for message, subtype, location in outcome:
                 render.log_warning(self._shown(message), subtype, location)
             logger.info("rendered %s", rel)
-            cache.store(key, pdf_path)
+            cache.store(key, pdf_path, outcome)
         cache.keep_only(keys)
         if failure is not None:
             raise failure if isinstance(failure, SphinxError) else SphinxError(str(failure))

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import pagerefs, paper, pdfua
+from . import pagerefs, paper, pdfua, preflight
 from ..files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -101,8 +101,13 @@ def _bridged(warn):
 
 
 def log_warning(message, subtype, location):
-    """Report a render problem through Sphinx's log (a strict build then fails)."""
-    logger.warning("%s", message, type="handout", subtype=subtype, location=location)
+    """Report a render problem through Sphinx's log (a strict build then fails); a
+    preflight finding as type ``patientpress``, subtype ``preflight.<check>``."""
+    kind = "patientpress" if subtype.startswith(PREFLIGHT) else "handout"
+    logger.warning("%s", message, type=kind, subtype=subtype, location=location)
+
+
+PREFLIGHT = "preflight."
 
 
 def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), location=None,
@@ -281,20 +286,37 @@ class RenderCache:
         atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
         return True
 
-    def store(self, key, pdf_path):
+    def store(self, key, pdf_path, warnings=()):
+        """Keep the PDF, and its preflight findings, which a restored PDF reports again:
+        a strict rebuild fails as the first build did."""
+        import json
+
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
+        kept = [list(w) for w in warnings if w[1].startswith(PREFLIGHT)]
+        atomic_write(self._path(key).with_suffix(".json"),
+                     lambda tmp: Path(tmp).write_text(json.dumps(kept), encoding="utf-8"))
+
+    def findings(self, key):
+        """The preflight findings of the PDF kept for ``key``: [(message, subtype, where)]."""
+        import json
+
+        path = self._path(key).with_suffix(".json")
+        return [tuple(w) for w in json.loads(path.read_text(encoding="utf-8"))] \
+            if path.is_file() else []
 
     def keep_only(self, keys):
         """Forget every PDF but this build's, so the cache never grows past one build."""
-        for path in self.folder.glob("*.pdf"):
+        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.json")]:
             if path.stem not in keys:
                 path.unlink(missing_ok=True)
 
 
 def render_and_finish(job):
-    """Render and finish one PDF; return its warnings — a :class:`pool.Job` for a worker."""
-    html_text, pdf_path, base_url, roots, sheets, location = job
+    """Render and finish one PDF, then preflight it; return its warnings (message, subtype,
+    location), the preflight's findings among them — a :class:`pool.Job` for a worker.
+    ``job`` may end with the words the PDF must print (a clinic's details)."""
+    html_text, pdf_path, base_url, roots, sheets, location, *expect = job
     warnings = []
     render_pdf(html_text, pdf_path, base_url=base_url,
                       allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
@@ -302,4 +324,9 @@ def render_and_finish(job):
                       warn=lambda message, subtype: warnings.append(
                           (message, subtype, location)))
     pdfua.finish_pdf(pdf_path, html_text)
+    design = preflight.Design(chapters_on_new_pages='class="product-chapter"' not in html_text,
+                              expect=tuple(expect[0]) if expect else ())
+    name = Path(pdf_path).name
+    warnings += [(f"preflight of {name}, {finding}", PREFLIGHT + finding.check, location)
+                 for finding in preflight.check(pdf_path, design)]
     return warnings

@@ -1,0 +1,253 @@
+"""The preflight's checks: each takes a :class:`reading.Document` and the product's
+:class:`Design`, and yields :class:`Finding`. What a page ought to be is told by the
+design (its minimum type size, whether chapters start on a new page, the details it must
+print); where the page is, by the PDF itself (the deepest line any page reaches is the foot
+of the text block, the body's size is the size most text is set in).
+"""
+
+import collections
+import dataclasses
+import re
+
+from .reading import printed_page
+
+#: The share of the text block a page must fill, unless it ends a chapter.
+QUARTER = 0.25
+#: The foot of the text block where a heading needs two lines of its text after it.
+FOOT = 0.15
+#: A list this short never leaves one item alone on a page (singlefile.SHORT_LIST).
+SHORT_LIST = 4
+#: A chapter's last page holding this many lines or fewer: a tail a tighter page would hold.
+TAIL = 3
+#: Words of a sentence that leads into a figure, besides ending in a colon.
+LEAD_INS = ("below", "following", "abajo", "siguiente", "siguientes")
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    check: str       # the warning's subtype is "preflight.<check>"
+    page: int        # 0: the whole PDF
+    message: str
+
+    def __str__(self):
+        return (f"page {self.page}: " if self.page else "") + self.message
+
+
+@dataclasses.dataclass
+class Design:
+    """What a product is meant to be, besides what its PDF shows."""
+
+    chapters_on_new_pages: bool = True   # a whole book; a chapter handout flows
+    min_size: float = 0                  # 0: the size most of its text is set in
+    folio_min: float = 16                # a page number may be this small
+    expect: tuple = ()                   # words it must print (a clinic's details)
+
+
+def _block(doc):
+    """(top, bottom) of the text block: the highest first line and the deepest last line
+    of the pages between the first and the last (a cover and a back page have margins of
+    their own)."""
+    inner = range(2, doc.pages) if doc.pages > 3 else range(1, doc.pages + 1)
+    tops, bottoms = [], []
+    for page in inner:
+        lines = doc.on(page)
+        if lines:
+            tops.append(min(ln.top for ln in lines))
+            bottoms.append(max(ln.bottom for ln in lines))
+    if not tops:
+        return 0, max((h for _, h in doc.sizes), default=0)
+    return min(tops), max(bottoms)
+
+
+def _heading(tag):
+    return len(tag) == 2 and tag[0] == "H" and tag[1].isdigit()
+
+
+def _chapter_pages(doc):
+    """The pages a top-level outline entry starts on (a new chapter, the back page)."""
+    return {page for level, _title, page in doc.outline if level == 1 and page}
+
+
+def _notes_page(lines, doc):
+    """A page with one heading and nothing else: a ruled notes page."""
+    keys = {ln.element for ln in lines}
+    return len(keys) == 1 and _heading(doc.elements.get(next(iter(keys))).tag
+                                       if next(iter(keys)) in doc.elements else "")
+
+
+def page_references(doc, design):
+    """A printed page number is the page where its link lands, on the heading's text."""
+    for key in doc.order:
+        element = doc.elements[key]
+        if element.tag != "Link" or element.dest is None:
+            continue
+        text = doc.text_of(key)
+        number = printed_page(text)
+        if number is None:
+            continue
+        page, y = element.dest
+        below = [ln for ln in doc.on(page) if ln.bottom > y + 1]
+        lands = page if below and below[0].top - y < 3 * below[0].size else page + 1
+        where = doc.pages_of(key)[:1] or [0]
+        if number == 0:
+            yield Finding("page-reference", where[0],
+                          f"{text!r} prints page 0: its target is not in this PDF")
+        elif number != lands:
+            yield Finding("page-reference", where[0],
+                          f"{text!r} prints page {number}, but what it points to is printed "
+                          f"on page {lands}")
+
+
+def type_sizes(doc, design):
+    """No text under the edition's size: the body's, or ``design.min_size``; a folio (page
+    furniture with a number) may be ``design.folio_min``."""
+    floor = design.min_size or _body_size(doc)
+    figures = {k for k, e in doc.elements.items() if e.tag == "Figure"}
+    small = collections.defaultdict(list)   # {(furniture?, size): [lines]}
+    for ln in doc.lines:
+        if ln.element in figures or any(a in figures for a in doc.ancestors(ln.element)):
+            continue   # the words of a drawing are part of the picture
+        least = (min(floor, design.folio_min) if ln.artifact and re.search(r"\d", ln.text)
+                 else floor)
+        if ln.size < least - 0.2:
+            small[(ln.artifact, ln.size)].append(ln)
+    for (furniture, size), lines in small.items():
+        pages = sorted({ln.page for ln in lines})
+        what = "running heads or footers" if furniture else "lines of text"
+        shown = "; ".join(f"{ln.text.strip()[:30]!r}" for ln in lines[:2])
+        yield Finding("type-size", pages[0], f"{len(lines)} {what} at {size:.1f} pt, under "
+                      f"{floor:g} pt, on {_pages(pages)}: {shown}")
+
+
+def _pages(pages):
+    return (f"page {pages[0]}" if len(pages) == 1 else
+            f"pages {', '.join(map(str, pages[:6]))}" + (", ..." if len(pages) > 6 else ""))
+
+
+def _body_size(doc):
+    counts = collections.Counter()
+    for ln in doc.lines:
+        if not ln.artifact:
+            counts[round(ln.size * 2) / 2] += len(ln.text)
+    return counts.most_common(1)[0][0] if counts else 0
+
+
+def page_fill(doc, design):
+    """No page under a quarter full, unless it ends a chapter where chapters start on a new
+    page; and then no chapter tail of TAIL lines or fewer."""
+    top, bottom = _block(doc)
+    starts = _chapter_pages(doc)
+    for page in range(2, doc.pages):
+        lines = doc.on(page)
+        if not lines or _notes_page(lines, doc):
+            continue
+        share = (max(ln.bottom for ln in lines) - top) / (bottom - top)
+        ends_chapter = page + 1 in starts
+        rows = len({round(ln.top) for ln in lines})
+        if ends_chapter and design.chapters_on_new_pages:
+            if rows <= TAIL:
+                yield Finding("chapter-tail", page, f"a chapter ends with {rows} line(s) "
+                              "alone on this page: a slightly tighter page before would hold them")
+        elif share < QUARTER:
+            yield Finding("page-fill", page, f"only {share:.0%} of the page is used "
+                          f"(it ends before {_first(doc.on(page + 1))!r})")
+
+
+def _first(lines):
+    return lines[0].text.strip()[:40] if lines else ""
+
+
+def headings_at_foot(doc, design):
+    """No heading in the last FOOT of the text block without two lines of text after it."""
+    top, bottom = _block(doc)
+    limit = bottom - FOOT * (bottom - top)
+    headings = {k for k, e in doc.elements.items() if _heading(e.tag)}
+    for page in range(1, doc.pages + 1):
+        lines = doc.on(page)
+        for index, ln in enumerate(lines):
+            if ln.element not in headings or ln.top < limit:
+                continue
+            after = {round(x.top) for x in lines[index + 1:] if x.element != ln.element}
+            if len(after) < 2 and page < doc.pages:
+                yield Finding("heading-at-foot", page, f"the heading {ln.text.strip()!r} is at "
+                              f"the foot of the page with {len(after)} line(s) after it")
+                break
+
+
+def split_boxes(doc, design):
+    """A box (a Div: an admonition, the key points, a clinic box) that fits one page is
+    never split over two."""
+    top, bottom = _block(doc)
+    for key in doc.order:
+        if doc.elements[key].tag != "Div":
+            continue
+        lines = doc.lines_of(key)
+        pages = sorted({ln.page for ln in lines})
+        if len(pages) != 2 or any(doc.elements[a].tag == "Div" for a in doc.ancestors(key)):
+            continue
+        height = sum(max(ln.bottom for ln in lines if ln.page == p)
+                     - min(ln.top for ln in lines if ln.page == p) for p in pages)
+        if height < 0.9 * (bottom - top):
+            yield Finding("split-box", pages[0], f"the box {_first(lines)!r} is split over "
+                          f"pages {pages[0]} and {pages[1]}, though it fits one page")
+
+
+def short_lists(doc, design):
+    """A list of SHORT_LIST items or fewer never leaves one item alone on a page."""
+    for key in doc.order:
+        items = [k for k in doc.elements[key].kids if doc.elements[k].tag == "LI"]
+        if doc.elements[key].tag != "L" or not 2 <= len(items) <= SHORT_LIST:
+            continue
+        firsts = [min((ln.page for ln in doc.lines_of(k)), default=0) for k in items]
+        counts = collections.Counter(p for p in firsts if p)
+        if len(counts) > 1:
+            alone = next((p for p, n in sorted(counts.items()) if n == 1), None)
+            if alone:
+                yield Finding("short-list", alone, f"a list of {len(items)} items leaves one "
+                              f"alone on page {alone}: {_first(doc.lines_of(key))!r}")
+
+
+def figure_lead_ins(doc, design):
+    """A sentence that leads into a figure (ending in a colon, or saying "below") is on the
+    figure's page."""
+    for before, key in zip(doc.order, doc.order[1:]):
+        if doc.elements[key].tag != "Figure" or doc.elements[before].tag != "P":
+            continue
+        text = doc.text_of(before)
+        lines = doc.lines_of(before)
+        figure = doc.pages_of(key)
+        if not lines or not figure or not _leads_in(text):
+            continue
+        if lines[-1].page != figure[0]:
+            yield Finding("figure-lead-in", lines[-1].page, f"{text[-50:]!r} leads into a "
+                          f"figure printed on page {figure[0]}")
+
+
+def _leads_in(text):
+    text = text.strip()
+    return text.endswith(":") or any(re.search(rf"\b{w}\b", text, re.I) for w in LEAD_INS)
+
+
+def details(doc, design):
+    """Every detail the product must print (a clinic's) is printed, on some page."""
+    printed = "".join("".join(ln.text for ln in doc.lines).split())
+    for detail in design.expect:
+        if "".join(detail.split()) not in printed:
+            yield Finding("clinic-detail", 0, f"{detail!r} is printed nowhere")
+
+
+def designed_length(doc, design):
+    """A cover is one page and nothing follows the back page but ruled notes pages."""
+    tops = [page for level, _title, page in doc.outline if level == 1 and page]
+    if len(tops) < 2:
+        return
+    if tops[0] > 2:
+        yield Finding("length", 1, f"the cover runs onto {tops[0] - 2} more page(s)")
+    extra = [p for p in range(tops[-1] + 1, doc.pages + 1)
+             if not _notes_page(doc.on(p), doc)]
+    if extra:
+        yield Finding("length", extra[0], f"the back page runs onto {len(extra)} more page(s)")
+
+
+CHECKS = (page_references, type_sizes, page_fill, headings_at_foot, split_boxes, short_lists,
+          figure_lead_ins, details, designed_length)
