@@ -69,10 +69,14 @@ def _chapter_pages(doc):
 
 
 def _notes_page(lines, doc):
-    """A page with one heading and nothing else: a ruled notes page."""
-    keys = {ln.element for ln in lines}
-    return len(keys) == 1 and _heading(doc.elements.get(next(iter(keys))).tag
-                                       if next(iter(keys)) in doc.elements else "")
+    """A page of one printed line, a title over ruled lines: a notes page."""
+    return len({round(ln.top) for ln in lines}) == 1
+
+
+def _in(doc, key, test):
+    """Whether element ``key`` or one of its ancestors passes ``test`` (on its tag)."""
+    return key is not None and any(test(doc.elements[k].tag)
+                                   for k in (key, *doc.ancestors(key)))
 
 
 def page_references(doc, design):
@@ -102,10 +106,9 @@ def type_sizes(doc, design):
     """No text under the edition's size: the body's, or ``design.min_size``; a folio (page
     furniture with a number) may be ``design.folio_min``."""
     floor = design.min_size or _body_size(doc)
-    figures = {k for k, e in doc.elements.items() if e.tag == "Figure"}
     small = collections.defaultdict(list)   # {(furniture?, size): [lines]}
     for ln in doc.lines:
-        if ln.element in figures or any(a in figures for a in doc.ancestors(ln.element)):
+        if _in(doc, ln.element, "Figure".__eq__):
             continue   # the words of a drawing are part of the picture
         least = (min(floor, design.folio_min) if ln.artifact and re.search(r"\d", ln.text)
                  else floor)
@@ -161,13 +164,13 @@ def headings_at_foot(doc, design):
     """No heading in the last FOOT of the text block without two lines of text after it."""
     top, bottom = _block(doc)
     limit = bottom - FOOT * (bottom - top)
-    headings = {k for k, e in doc.elements.items() if _heading(e.tag)}
     for page in range(1, doc.pages + 1):
         lines = doc.on(page)
         for index, ln in enumerate(lines):
-            if ln.element not in headings or ln.top < limit:
+            if ln.top < limit or not _in(doc, ln.element, _heading):
                 continue
-            after = {round(x.top) for x in lines[index + 1:] if x.element != ln.element}
+            after = {round(x.top) for x in lines[index + 1:]
+                     if round(x.top) > round(ln.top) and not _in(doc, x.element, _heading)}
             if len(after) < 2 and page < doc.pages:
                 yield Finding("heading-at-foot", page, f"the heading {ln.text.strip()!r} is at "
                               f"the foot of the page with {len(after)} line(s) after it")
