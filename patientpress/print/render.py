@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import pagerefs, paper, pdfua, preflight
+from . import pagerefs, paper, pdfua, preflight, tails
 from ..files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -152,6 +152,7 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
                     and len(refit.pages) <= len(document.pages)):
                 css.append(fit)
                 document = refit
+        document = _pull_back_tails(source, css, options, document)
         notes = -len(document.pages) % pages_multiple_of(html)
         if notes:
             # A second layout, with that many notes pages shown: page numbers ("Page 3 of
@@ -160,6 +161,23 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
             document = source.render(stylesheets=css, **options)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
+
+
+def _pull_back_tails(source, css, options, document):
+    """The layout with each chapter tail of a few lines pulled back (:mod:`tails`), each
+    try kept only when it saves pages; adds the rules kept to ``css``."""
+    import weasyprint
+
+    for share in tails.TIGHTER:   # a tail left at the first share gets the second
+        rules = tails.tail_rules(document, share)
+        if not rules:
+            break
+        tighter = weasyprint.CSS(string=rules)
+        again = source.render(stylesheets=[*css, tighter], **options)
+        if len(again.pages) < len(document.pages):
+            css.append(tighter)
+            document = again
+    return document
 
 
 #: A figure is made smaller to stay on the page before only when that page would otherwise
