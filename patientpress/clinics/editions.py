@@ -157,7 +157,8 @@ class ClinicEditionsBuilder(HandoutBuilder):
             clinic = edition.clinic
             context = {"handout_clinic": clinic_context(clinic)}
             if clinic.qr:
-                context.update(handout_online_url=clinic.qr, handout_qr=qr.svg_data_uri(clinic.qr))
+                context.update(handout_online_url=clinic.qr, handout_guide_url=clinic.qr,
+                               handout_qr=qr.svg_data_uri(clinic.qr))
             folder = Path(self.outdir) / ".editions" / edition.name
             for kind, html_name, pdf_name in self._products(edition, pagename):
                 sheets = paper.stylesheets(clinic.paper, kind, clinic=True,

@@ -188,6 +188,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_feedback=cfg.patient_feedback,
             handout_author=cfg.author,
             handout_online_url=url,
+            handout_guide_url=base,   # the back page's "learn more": the guide's short address
             handout_qr=qr.svg_data_uri(url) if url else "",
             handout_typeable=singlefile.typeable_url,
             handout_clinic=None,

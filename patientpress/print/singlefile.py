@@ -102,7 +102,9 @@ def _point_elsewhere(node, todoc, anchor, online_url, where):
     """A link to ``todoc`` outside this print document: to its online address when there is
     one (else plain text), followed by where it is in the full guide, in brackets:
     ``where(todoc, anchor, link text, online)`` gives those words ("" for none), ending in
-    words that lead to the address when ``online``; the address follows as real text."""
+    words that lead to the address when ``online``; the guide's own short address follows
+    as real text (the link goes to the page and section, but a section's address with its
+    #fragment, printed mid-sentence, is no address a reader types)."""
     url = (f"{online_url.rstrip('/')}/{todoc}.html" + (f"#{anchor}" if anchor else "")
            if online_url else "")
     # A glossary word stays a word: where the glossary is would only clutter the sentence.
@@ -119,7 +121,7 @@ def _point_elsewhere(node, todoc, anchor, online_url, where):
         # measures leave it out with the other navigation (patientpress.readability.SKIP).
         note = nodes.inline("", f" ({place}" + (" " if url else ")"), classes=["where-note"])
         if url:
-            note += [_url_node(url), nodes.Text(")")]
+            note += [_url_node(online_url), nodes.Text(")")]
         node.parent.insert(node.parent.index(node) + 1, note)
 
 

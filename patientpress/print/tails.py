@@ -60,16 +60,22 @@ def tail_rules(document, share=TIGHTER[0]):
     for index, page in enumerate(document.pages[:-1]):
         if index + 1 not in starts or not 0 < len(_rows(page)) <= TAIL:
             continue
-        section = next((b.element for b in _boxes(page._page_box.children[0])
-                        if isinstance(b, boxes.BlockBox) and b.element_tag == "section"
-                        and _chapter(b.element)), None)
+        sections = [b.element for b in _boxes(page._page_box.children[0])
+                    if isinstance(b, boxes.BlockBox) and b.element_tag == "section"
+                    and b.element is not None]
+        # The chapter that ends here; before the first chapter, the opening page's section.
+        section = next((s for s in sections if _chapter(s)), sections[0] if sections else None)
         heading = next((c for c in section if c.tag in HEADINGS and c.get("id")), None) \
             if section is not None else None
-        if heading is None:
-            continue
-        quoted = heading.get("id").replace("\\", "\\\\").replace('"', '\\"')
-        rules.append(f'[id="{quoted}"] ~ * {{ line-height: {1.5 * share:.3f}; '
-                     f'--answer-height: {1.9 * share:.3f}em }}\n'
-                     f'[id="{quoted}"] ~ * p, [id="{quoted}"] ~ p {{ margin-bottom: '
-                     f'{0.7 * share:.3f}em }}')
+        if heading is not None:
+            rules.append(_tighter(heading.get("id"), share))
     return "\n".join(rules)
+
+
+def _tighter(heading_id, share):
+    """The rules that set what follows the heading ``heading_id`` in its section, chapters
+    (lifted beside the opening page's heading) aside, at ``share`` of its spacing."""
+    quoted = heading_id.replace("\\", "\\\\").replace('"', '\\"')
+    after = f'[id="{quoted}"] ~ :not(.chapter):not(.part)'
+    return (f"{after} {{ line-height: {1.5 * share:.3f}; --answer-height: {1.9 * share:.3f}em }}\n"
+            f'{after} p, [id="{quoted}"] ~ p {{ margin-bottom: {0.7 * share:.3f}em }}')

@@ -145,6 +145,8 @@ def page_fill(doc, design):
         if not lines or _notes_page(lines, doc):
             continue
         share = (max(ln.bottom for ln in lines) - top) / (bottom - top)
+        if _notes_page(doc.on(page + 1), doc) and doc.on(page + 1):
+            continue   # the text's last page, before the ruled pages that make up the count
         ends_chapter = page + 1 in starts
         rows = len({round(ln.top) for ln in lines})
         if ends_chapter and design.chapters_on_new_pages:
@@ -240,12 +242,15 @@ def details(doc, design):
 
 
 def designed_length(doc, design):
-    """A cover is one page and nothing follows the back page but ruled notes pages."""
+    """A cover is one page and nothing follows the back page but ruled notes pages (in a
+    product with a back page of its own: a chapter handout's back words follow its text)."""
     tops = [page for level, _title, page in doc.outline if level == 1 and page]
     if len(tops) < 2:
         return
     if tops[0] > 2:
         yield Finding("length", 1, f"the cover runs onto {tops[0] - 2} more page(s)")
+    if not design.chapters_on_new_pages:
+        return
     extra = [p for p in range(tops[-1] + 1, doc.pages + 1)
              if not _notes_page(doc.on(p), doc)]
     if extra:
