@@ -16,11 +16,14 @@ def main(argv=None):
                         help="the smallest type allowed, in pt (default: the body's size)")
     parser.add_argument("--flowing", action="store_true",
                         help="chapters do not start on a new page (a chapter handout)")
+    parser.add_argument("--cover-and-back", action="store_true",
+                        help="the first page is a cover and the last a back page, one page "
+                             "each (ruled notes pages may follow)")
     parser.add_argument("--expect", action="append", default=[], metavar="WORDS",
                         help="words every PDF must print (a clinic's name, phone, ...)")
     args = parser.parse_args(argv)
     design = Design(chapters_on_new_pages=not args.flowing, min_size=args.min_size,
-                    expect=tuple(args.expect))
+                    expect=tuple(args.expect), cover_and_back=args.cover_and_back)
     total = 0
     for pdf in args.pdfs:
         findings = check(pdf, design)

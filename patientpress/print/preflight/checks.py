@@ -21,6 +21,10 @@ SHORT_LIST = 4
 TAIL = 3
 #: Words of a sentence that leads into a figure, besides ending in a colon.
 LEAD_INS = ("below", "following", "abajo", "siguiente", "siguientes")
+#: Structure elements that only hold others.
+WRAPPERS = ("NonStruct", "Div", "Sect", "Part", "Art")
+#: "(page 0)", ", página 0)": what target-counter() prints for a target it cannot find.
+ZERO = re.compile(r"[(,]\s*[^\W\d]+\.?\s+0\s*\)")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +45,7 @@ class Design:
     min_size: float = 0                  # 0: the size most of its text is set in
     folio_min: float = 16                # a page number may be this small
     expect: tuple = ()                   # words it must print (a clinic's details)
+    cover_and_back: bool = False         # a cover page and a back page, one page each
 
 
 def _block(doc):
@@ -69,8 +74,9 @@ def _chapter_pages(doc):
 
 
 def _notes_page(lines, doc):
-    """A page of one printed line, a title over ruled lines: a notes page."""
-    return len({round(ln.top) for ln in lines}) == 1
+    """A page of one printed line, a heading over ruled lines: a notes page."""
+    return (len({round(ln.top) for ln in lines}) == 1
+            and all(_in(doc, ln.element, _heading) for ln in lines))
 
 
 def _in(doc, key, test):
@@ -80,7 +86,12 @@ def _in(doc, key, test):
 
 
 def page_references(doc, design):
-    """A printed page number is the page where its link lands, on the heading's text."""
+    """A printed page number is the page where its link lands, on the heading's text; no
+    "page 0" (a target-counter() whose target is not in the PDF), linked or not."""
+    for ln in doc.lines:
+        if not ln.artifact and ZERO.search(ln.text):
+            yield Finding("page-reference", ln.page, f"{ln.text.strip()!r} prints page 0: "
+                          "what it points to is not in this PDF")
     for key in doc.order:
         element = doc.elements[key]
         if element.tag != "Link" or element.dest is None:
@@ -93,10 +104,7 @@ def page_references(doc, design):
         below = [ln for ln in doc.on(page) if ln.bottom > y + 1]
         lands = page if below and below[0].top - y < 3 * below[0].size else page + 1
         where = doc.pages_of(key)[:1] or [0]
-        if number == 0:
-            yield Finding("page-reference", where[0],
-                          f"{text!r} prints page 0: its target is not in this PDF")
-        elif number != lands:
+        if number and number != lands:
             yield Finding("page-reference", where[0],
                           f"{text!r} prints page {number}, but what it points to is printed "
                           f"on page {lands}")
@@ -215,8 +223,14 @@ def short_lists(doc, design):
 def figure_lead_ins(doc, design):
     """A sentence that leads into a figure (ending in a colon, or saying "below") is on the
     figure's page."""
-    for before, key in zip(doc.order, doc.order[1:]):
-        if doc.elements[key].tag != "Figure" or doc.elements[before].tag != "P":
+    for index, before in enumerate(doc.order):
+        if doc.elements[before].tag != "P":
+            continue
+        after = set(doc.descendants(before))
+        # The next element after the paragraph, through wrappers (a <figure> is NonStruct).
+        key = next((k for k in doc.order[index + 1:] if k not in after
+                    and doc.elements[k].tag not in WRAPPERS), None)
+        if key is None or doc.elements[key].tag != "Figure":
             continue
         text = doc.text_of(before)
         lines = doc.lines_of(before)
@@ -242,15 +256,14 @@ def details(doc, design):
 
 
 def designed_length(doc, design):
-    """A cover is one page and nothing follows the back page but ruled notes pages (in a
-    product with a back page of its own: a chapter handout's back words follow its text)."""
+    """In a product with a cover and a back page (``design.cover_and_back``; a chapter
+    handout's back words follow its text), each is one page: the first heading is on page 2
+    and nothing follows the back page's but ruled notes pages."""
     tops = [page for level, _title, page in doc.outline if level == 1 and page]
-    if len(tops) < 2:
+    if len(tops) < 2 or not design.cover_and_back:
         return
     if tops[0] > 2:
         yield Finding("length", 1, f"the cover runs onto {tops[0] - 2} more page(s)")
-    if not design.chapters_on_new_pages:
-        return
     extra = [p for p in range(tops[-1] + 1, doc.pages + 1)
              if not _notes_page(doc.on(p), doc)]
     if extra:

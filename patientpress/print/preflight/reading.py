@@ -83,6 +83,7 @@ def read(path):
         sizes = [(float(p.mediabox[2]) - float(p.mediabox[0]),
                   float(p.mediabox[3]) - float(p.mediabox[1])) for p in pdf.pages]
         elements, order, owners = _structure(pdf, sizes)
+        _join_fragments(elements, order, owners)
         outline = _outline(pdf)
     lines = _lines(path, owners)
     return Document(Path(path), sizes, lines, elements, order, outline)
@@ -126,6 +127,45 @@ def _structure(pdf, sizes):
 
     walk(root.K, None, 0)
     return elements, order, owners
+
+
+#: The elements whose parts on two pages are joined again (two items of a list are two).
+SPLIT = ("L", "Div", "Table")
+
+
+def _join_fragments(elements, order, owners):
+    """One element for each part of a box split over pages: WeasyPrint tags each page's part
+    of a list or a box as an element of its own, side by side. Two neighbours with the same
+    tag, the first ending on the page before the one the second starts on, are taken as
+    one."""
+    def pages(key):
+        found = set(elements[key].pages)
+        for kid in elements[key].kids:
+            found |= pages(kid)
+        return found
+
+    merged = {}
+    for key in list(order):
+        kids = elements[key].kids
+        index = 1
+        while index < len(kids):
+            first, second = kids[index - 1], kids[index]
+            a, b = pages(first), pages(second)
+            if (elements[first].tag == elements[second].tag in SPLIT and a and b
+                    and max(a) + 1 == min(b)):
+                elements[first].kids += elements[second].kids
+                for kid in elements[second].kids:
+                    elements[kid].parent = first
+                elements[first].pages |= elements[second].pages
+                merged[second] = first
+                del kids[index]
+                order.remove(second)
+            else:
+                index += 1
+    for slot, owner in owners.items():
+        while owner in merged:
+            owner = merged[owner]
+        owners[slot] = owner
 
 
 def _named_destinations(pdf, pages, sizes):
