@@ -166,3 +166,44 @@ def test_the_command_reports_and_fails_on_a_finding(tmp_path):
 ])
 def test_the_page_number_a_link_prints(text, number):
     assert preflight.reading.printed_page(text) == number
+
+
+# -- in the build: a finding is a warning a strict build fails on, and a book may allow ----
+
+def a_finding(doc, design):
+    """A check that always finds something (the real ones are shown to fire above)."""
+    yield preflight.Finding("made-up", 1, "a finding made for this test")
+
+
+@pytest.fixture
+def always_finds(monkeypatch):
+    monkeypatch.setattr(preflight, "CHECKS", (a_finding,))
+
+
+def build(tmp_path, rootdir, **conf):
+    from conftest import build_in_process
+
+    src = tmp_path / "src"
+    if not src.exists():
+        import shutil
+
+        shutil.copytree(rootdir / "test-print-book", src)
+    # Rendered in the build process, where the test's check list is.
+    return build_in_process("handout", src, tmp_path / "_build",
+                            {"handout_products": ["book"], "handout_workers": -1, **conf},
+                            freshenv=False)
+
+
+def test_a_finding_is_a_warning_of_its_own_type(tmp_path, rootdir, always_finds):
+    built = build(tmp_path, rootdir)
+    assert ("WARNING: preflight of print-test-book.pdf, page 1: a finding made for this test "
+            "[patientpress.preflight.made-up]") in built.warnings
+    # Restored from the render cache, the PDF is reported again: a strict rebuild fails too.
+    again = build(tmp_path, rootdir)
+    assert "unchanged, kept: print-test-book.pdf" in again.status
+    assert "[patientpress.preflight.made-up]" in again.warnings
+
+
+def test_a_book_may_allow_a_finding_on_purpose(tmp_path, rootdir, always_finds):
+    built = build(tmp_path, rootdir, suppress_warnings=["patientpress.preflight.made-up"])
+    assert "preflight" not in built.warnings
