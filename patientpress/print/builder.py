@@ -345,8 +345,14 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             logger.info("rendered %s", rel)
             cache.store(key, pdf_path, outcome)
         cache.keep_only(keys)
+        self._preflight_summary(cache, keys)
         if failure is not None:
             raise failure if isinstance(failure, SphinxError) else SphinxError(str(failure))
+
+    def _preflight_summary(self, cache, keys):
+        found = sum(len(cache.findings(key)) for key in keys)
+        logger.info("preflight: %d PDF(s) read back as printed, %d finding(s)%s", len(keys),
+                    found, "" if not found else " (see the warnings above)")
 
     def _shown(self, message):
         """``message`` naming files a reader can find: a picture by its source file, not its
