@@ -25,6 +25,8 @@ PATIENT = {
     "given_by_blank": N_("Clinic name and phone number"),
     "your_clinic": N_("Your clinic:"),
     "your_clinic_blank": N_("Name and phone number"),
+    # The page inside the cover that holds a clinic's details when the cover cannot.
+    "clinic_page": N_("Your clinic"),
     "phone": N_("Phone:"),
     "web": N_("Web:"),
     "hours": N_("Opening hours:"),

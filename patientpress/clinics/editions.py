@@ -64,14 +64,16 @@ def render_edition(job):
     """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
     problem in words, or None. A :class:`pool.Job` for a render worker.
 
-    A cover or a back page that runs onto a second page is never a silent spill: the page
-    is set again tighter (``tight_html``: tight.css), and if it still does not fit, the
-    clinic fails, with ``advice`` on what to shorten."""
-    html_text, target, base_url, roots, booklet_paper, advice, tight_html, expect = job
+    A cover or a back page that runs onto a second page is never a silent spill: the
+    document is set again from each of ``fallbacks`` in turn (:data:`FALLBACKS`: tighter,
+    then with the clinic's details on a page of their own inside the cover), and if none
+    fits, the clinic fails, with ``advice`` on what to shorten. The preflight's findings
+    on the PDF kept fail it too, and the PDF is removed."""
+    html_text, target, base_url, roots, booklet_paper, advice, fallbacks, expect = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
     try:
-        for html in (html_text, tight_html):
+        for html in (html_text, *fallbacks):
             warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
                                                  expect))
             problems = [m for m, subtype, _ in warnings if not subtype.startswith("preflight.")]
@@ -122,8 +124,12 @@ def printed_details(clinic):
             *(d for d in (clinic.reviewed_by, clinic.feedback) if d)]
 
 
-def _tight(html):
-    return html.with_name(f"{html.stem}-tight.html")
+#: The print documents tried, in turn, when a clinic's details do not fit: (name, sheets).
+FALLBACKS = (("tight", ["tight.css"]), ("roomy", ["tight.css", "roomy.css"]))
+
+
+def _variant(html, name):
+    return html.with_name(f"{html.stem}-{name}.html")
 
 
 def advice(clinic):
@@ -166,10 +172,11 @@ class ClinicEditionsBuilder(HandoutBuilder):
                 docs.append(PrintDoc(folder / html_name, edition.staging / pdf_name,
                                      {**context, "handout_stylesheets": sheets}, kind, edition))
                 if pagename == self.config.root_doc:
-                    # The same, set tighter (tight.css): rendered only when the cover or
-                    # the back page does not fit.
-                    docs.append(PrintDoc(_tight(folder / html_name), None, {
-                        **context, "handout_stylesheets": [*sheets, "tight.css"]}, kind, edition))
+                    # The same, set tighter (tight.css), then with a clinic page inside the
+                    # cover (roomy.css): rendered only when the one before does not fit.
+                    for name, more in FALLBACKS:
+                        docs.append(PrintDoc(_variant(folder / html_name, name), None, {
+                            **context, "handout_stylesheets": [*sheets, *more]}, kind, edition))
         return docs
 
     def _products(self, edition, pagename):
@@ -199,12 +206,14 @@ class ClinicEditionsBuilder(HandoutBuilder):
                                   clinic.path.parent.resolve())]
         booklet_paper = clinic.paper if doc.kind == "booklet" else None
         # A chapter handout has a title band, not a cover and a back page of its own.
-        fit, tight = "", ""
+        fit, fallbacks = "", []
         if doc.page == self.config.root_doc:
-            fit, tight = advice(clinic), _tight(doc.html).read_text(encoding="utf-8")
+            fit = advice(clinic)
+            fallbacks = [_variant(doc.html, name).read_text(encoding="utf-8")
+                         for name, _sheets in FALLBACKS]
         return pool.Job(render_edition,
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper,
-                          fit, tight, printed_details(clinic)),),
+                          fit, fallbacks, printed_details(clinic)),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
     def render_products(self):

@@ -249,7 +249,8 @@ def _leads_in(text):
 
 def details(doc, design):
     """Every detail the product must print (a clinic's) is printed, on some page."""
-    printed = "".join("".join(ln.text for ln in doc.lines).split())
+    printed = "".join("".join(ln.text for ln in sorted(doc.lines, key=lambda ln: (
+        ln.page, ln.seq))).split())
     for detail in design.expect:
         if "".join(detail.split()) not in printed:
             yield Finding("clinic-detail", 0, f"{detail!r} is printed nowhere")

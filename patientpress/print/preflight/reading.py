@@ -16,6 +16,7 @@ class Line:
     """One printed line of one structure element (or of page furniture)."""
 
     page: int            # 1-based
+    seq: int             # its place in the order the page draws its text (reading order)
     top: float
     bottom: float
     x: float
@@ -245,22 +246,23 @@ def _lines(path, owners):
 
 
 def _gather(index, runs, owners):
-    """Runs on one baseline that belong to one element (or are furniture) make a line."""
-    found = {}
-    for base, x, text, size, owner in runs:
+    """Runs drawn one after the other on one baseline that belong to one element make a
+    line (two columns' lines on one baseline stay two); furniture is kept run by run (a
+    running foot's title and its folio share a baseline)."""
+    found, line = [], None
+    for seq, (base, x, text, size, owner) in enumerate(runs):
         artifact = owner == "artifact"
         key = None if artifact or owner is None else owners.get((index, owner))
-        # Furniture is kept run by run: a running foot's title and its folio share a line.
-        slot = (round(base), key, round(x) if artifact else None)
-        line = found.get(slot)
-        if line is None:
-            found[slot] = Line(index + 1, base - 0.8 * size, base + 0.25 * size, x, text, size,
-                               key, artifact)
-        else:
+        if (line is not None and not artifact and not line.artifact
+                and line.element == key and round(line.top + 0.8 * line.size) == round(base)):
             line.text += text
             line.size = max(line.size, size)
             line.x = min(line.x, x)
-    return sorted(found.values(), key=lambda ln: (ln.top, ln.x))
+            continue
+        line = Line(index + 1, seq, base - 0.8 * size, base + 0.25 * size, x, text, size, key,
+                    artifact)
+        found.append(line)
+    return sorted(found, key=lambda ln: (ln.top, ln.x))
 
 
 #: A printed page reference: "(page 12)", ", page 12)" or a contents entry's ". . . 12".
