@@ -343,7 +343,7 @@ def render_and_finish(job):
                       warn=lambda message, subtype: warnings.append(
                           (message, subtype, location)))
     pdfua.finish_pdf(pdf_path, html_text)
-    whole = 'class="product-chapter"' not in html_text   # a book: a cover, a back page
+    whole = '<body class="product-chapter ' not in html_text   # a book: a cover, a back page
     design = preflight.Design(chapters_on_new_pages=whole, cover_and_back=whole,
                               expect=tuple(expect[0]) if expect else ())
     name = Path(pdf_path).name

@@ -145,25 +145,33 @@ def _body_size(doc):
 
 def page_fill(doc, design):
     """No page under a quarter full, unless it ends a chapter where chapters start on a new
-    page; and then no chapter tail of TAIL lines or fewer."""
+    page; and then no chapter tail of TAIL lines or fewer: the last lines of a chapter that
+    ran over from a full page (a short chapter on a page of its own, or the lines after a
+    forced break, are no tail)."""
     top, bottom = _block(doc)
     starts = _chapter_pages(doc)
     for page in range(2, doc.pages):
         lines = doc.on(page)
         if not lines or _notes_page(lines, doc):
             continue
-        share = (max(ln.bottom for ln in lines) - top) / (bottom - top)
+        share = _share(lines, top, bottom)
         if _notes_page(doc.on(page + 1), doc) and doc.on(page + 1):
             continue   # the text's last page, before the ruled pages that make up the count
         ends_chapter = page + 1 in starts
         rows = len({round(ln.top) for ln in lines})
         if ends_chapter and design.chapters_on_new_pages:
-            if rows <= TAIL:
+            ran_over = page not in starts and _share(doc.on(page - 1), top, bottom) > 1 - QUARTER
+            if rows <= TAIL and ran_over:
                 yield Finding("chapter-tail", page, f"a chapter ends with {rows} line(s) "
                               "alone on this page: a slightly tighter page before would hold them")
         elif share < QUARTER:
             yield Finding("page-fill", page, f"only {share:.0%} of the page is used "
                           f"(it ends before {_first(doc.on(page + 1))!r})")
+
+
+def _share(lines, top, bottom):
+    """How much of the text block ``lines`` fill, from its top to their last line."""
+    return (max(ln.bottom for ln in lines) - top) / (bottom - top) if lines else 0
 
 
 def _first(lines):
