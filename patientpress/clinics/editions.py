@@ -49,6 +49,34 @@ def direction(text):
     return ""
 
 
+#: A logo this many times wider than high is printed across the clinic box, not in its
+#: corner: a 6:1 logo in the corner box came out 30 x 5 mm, its lettering 3-4 pt.
+WIDE_LOGO = 3
+
+
+def logo_ratio(path):
+    """A logo's width over its height (an SVG's viewBox or size, a PNG's pixels); 1 when
+    it cannot be told."""
+    import re
+
+    try:
+        if path.suffix.lower() == ".svg":
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+            box = re.search(r'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)', head)
+            size = box.groups() if box else (
+                re.search(r'<svg[^>]*\swidth="([\d.]+)', head).group(1),
+                re.search(r'<svg[^>]*\sheight="([\d.]+)', head).group(1))
+            width, height = map(float, size)
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                width, height = image.size
+        return width / height if height else 1
+    except (AttributeError, OSError, ValueError):
+        return 1
+
+
 def clinic_context(clinic):
     """The template context of a clinic's details (``handout_clinic`` in page.html)."""
     return {
@@ -56,6 +84,7 @@ def clinic_context(clinic):
         "address": clinic.address, "address_dir": direction(" ".join(clinic.address)),
         "phone": clinic.phone, "web": clinic.web, "hours": clinic.hours,
         "logo": clinic.logo.as_uri() if clinic.logo else "",
+        "logo_wide": bool(clinic.logo) and logo_ratio(clinic.logo) >= WIDE_LOGO,
         "reviewed_by": clinic.reviewed_by, "feedback": clinic.feedback,
     }
 
