@@ -196,3 +196,15 @@ def built_html_es(tmp_path_factory, built_epub_es, built_handout_es):
 def built_book_es(built_html_es):
     """The Spanish website with the book-check settings its build recorded."""
     return bookchecks.BuiltBook(built_html_es, built_html_es.parent / ".doctrees-html")
+
+
+#: Lines for the end of the run (tests/test_preflight.py: the preflight's report on the
+#: session's whole-book PDFs), so that `make test`'s output shows it.
+PREFLIGHT_REPORT = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if PREFLIGHT_REPORT:
+        terminalreporter.section("preflight")
+        for line in PREFLIGHT_REPORT:
+            terminalreporter.write_line(line)

@@ -187,6 +187,8 @@ def stranded_pages(pdf, headings=()):
         block = height - (top + bottom) * MM
         empty = (height - bottom * MM - lines[-1][1]) / block
         opening = following[0][2]
+        if is_notes(opening.split()):
+            continue   # the text's last page, before the ruled pages that make up the count
         if empty > STRANDED and not any(heading.startswith(opening[:30]) for heading in headings):
             stranded.append(f"page {number} stops {empty:.0%} above its foot, before "
                             f"{opening[:40]!r}")
@@ -370,8 +372,9 @@ def test_a_booklets_leftover_pages_are_notes_pages_before_the_back_cover(edition
 
 
 def test_a_clinic_at_the_schemas_limits_prints_its_details_inside_the_cover(editions_built):
-    """No clinic the schema accepts is refused: the long one gets a page of its own inside
-    the cover, with every detail; the cover and the back page keep its name and phone."""
+    """No clinic the schema accepts is refused: the long one prints every detail on its
+    cover and back page set tighter, or on a page of its own inside the cover (the cover and
+    the back page keeping its name and phone), as each paper and edition needs."""
     code, out, _stdout, stderr = editions_built
     assert code == 0 and "FAILED" not in stderr, stderr
     long_editions = [p for p in out.iterdir() if p.name.startswith("clinica-regional")]
@@ -379,14 +382,19 @@ def test_a_clinic_at_the_schemas_limits_prints_its_details_inside_the_cover(edit
     clinic = yaml.safe_load(LONG.format(paper="letter"))
     details = [clinic["phone"], *clinic["address"], *clinic["hours"], clinic["reviewed_by"],
                clinic["feedback"]]
+    inside = 0
     for edition in long_editions:
         for product in ("handout", "large-print"):
             pdf = next(edition.glob(f"*-{product}.pdf"))
             pages = [unbroken(squash(p)) for p in pdfread.page_texts(pdf)]
             assert editions.spill(pdf) == [], pdf
-            assert pages[1].startswith("Your clinic"), (pdf, pages[1][:80])
-            assert all(unbroken(squash(d)) in pages[1] for d in details), (pdf, pages[1])
-            assert clinic["phone"] in pages[0] and clinic["phone"] in pages[-1], pdf
+            phone = unbroken(clinic["phone"])
+            assert phone in pages[0] and phone in pages[-1], pdf
+            own_page = pages[1].startswith(unbroken("Your clinic"))
+            shown = pages[1] if own_page else pages[0] + pages[-1]
+            assert all(unbroken(squash(d)) in shown for d in details), (pdf, shown)
+            inside += own_page
+    assert inside, "no edition needed the clinic page: the test shows nothing"
 
 
 def unbroken(text):

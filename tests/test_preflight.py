@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from conftest import LANGUAGES, PREFLIGHT_REPORT, built_in
 from patientpress.print import preflight
 
 PAGE = """<html lang="en"><style>
@@ -207,3 +208,21 @@ def test_a_finding_is_a_warning_of_its_own_type(tmp_path, rootdir, always_finds)
 def test_a_book_may_allow_a_finding_on_purpose(tmp_path, rootdir, always_finds):
     built = build(tmp_path, rootdir, suppress_warnings=["patientpress.preflight.made-up"])
     assert "preflight" not in built.warnings
+
+
+# -- the book's own PDFs, as `make preflight` reads them ------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_pdf_of_the_book_passes_the_preflight(request, language):
+    """The session's strict whole-book build already failed on any finding; this reads its
+    PDFs again as `make preflight` does and puts the report in the run's summary."""
+    out = built_in(request, "handout", language)
+    run = subprocess.run([sys.executable, "-m", "patientpress.print.preflight", str(out)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout
+    summary = run.stderr.strip().splitlines()[-1]
+    assert summary.startswith("preflight: ") and summary.endswith(" 0 finding(s)"), summary
+    read = [line for line in run.stderr.splitlines() if line.endswith(".pdf: 0 finding(s)")]
+    assert len(read) == len(list(out.rglob("*.pdf")))
+    PREFLIGHT_REPORT.append(f"[{language}] {summary}")
