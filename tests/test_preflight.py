@@ -139,6 +139,21 @@ def test_a_cover_or_back_page_run_over(tmp_path):
     assert "length" not in found(pdf_of(tmp_path, product(6, 20)))   # any other PDF
 
 
+def test_a_word_broken_but_at_a_hyphen_or_an_address_break(tmp_path):
+    column = '<table style="width: 15mm"><tr><td style="overflow-wrap: anywhere">{}</td></tr></table>'
+    broken = pdf_of(tmp_path, lines(3) + "<p>Stepladders are tall.</p>" + column.format("Stepladders"))
+    assert "broken-word" in found(broken)
+    wrapped = pdf_of(tmp_path, lines(3) + column.format("Step by step, https://example.org/"
+                                                        "a/b/c/d/e"))
+    assert "broken-word" not in found(wrapped)
+
+
+def test_text_outside_the_text_block(tmp_path):
+    body = lines(20) + '<p style="margin-left: -8mm">Pushed into the margin.</p>' + lines(20)
+    assert "outside" in found(pdf_of(tmp_path, body))
+    assert "outside" not in found(pdf_of(tmp_path, body.replace("-8mm", "0")))
+
+
 def test_every_check_is_quiet_on_a_plain_book(tmp_path):
     body = ("<h1>One</h1>" + lines(40) + '<h1 style="break-before: page">Two</h1>' + lines(40))
     assert found(pdf_of(tmp_path, body)) == []

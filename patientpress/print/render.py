@@ -345,7 +345,8 @@ def render_and_finish(job):
     pdfua.finish_pdf(pdf_path, html_text)
     whole = '<body class="product-chapter ' not in html_text   # a book: a cover, a back page
     design = preflight.Design(chapters_on_new_pages=whole, cover_and_back=whole,
-                              expect=tuple(expect[0]) if expect else ())
+                              expect=tuple(expect[0]) if expect else (),
+                              words=preflight.words_of(html_text))
     name = Path(pdf_path).name
     warnings += [(f"preflight of {name}, {finding}", PREFLIGHT + finding.check, location)
                  for finding in preflight.check(pdf_path, design)]

@@ -13,7 +13,18 @@ a page again. It may import nothing of patientpress but this package.
 from .checks import CHECKS, Design, Finding
 from .reading import read
 
-__all__ = ["CHECKS", "Design", "Finding", "check", "read"]
+__all__ = ["CHECKS", "Design", "Finding", "check", "read", "words_of"]
+
+
+def words_of(html_text):
+    """The words a print document prints (folded), for the broken-word check."""
+    import html
+    import re
+
+    from .checks import WORD
+
+    text = html.unescape(re.sub(r"<[^>]*>", " ", html_text))
+    return frozenset(word.casefold() for word in WORD.findall(text))
 
 
 def check(pdf, design=None):

@@ -46,6 +46,7 @@ class Design:
     folio_min: float = 16                # a page number may be this small
     expect: tuple = ()                   # words it must print (a clinic's details)
     cover_and_back: bool = False         # a cover page and a back page, one page each
+    words: frozenset = frozenset()       # the words it prints (its print document's), folded
 
 
 def _block(doc):
@@ -179,7 +180,8 @@ def _first(lines):
 
 
 def headings_at_foot(doc, design):
-    """No heading in the last FOOT of the text block without two lines of text after it."""
+    """No heading in the last FOOT of the text block without two lines of text after it,
+    unless what follows it there is its whole section (the next page starts a heading)."""
     top, bottom = _block(doc)
     limit = bottom - FOOT * (bottom - top)
     for page in range(1, doc.pages + 1):
@@ -189,7 +191,9 @@ def headings_at_foot(doc, design):
                 continue
             after = {round(x.top) for x in lines[index + 1:]
                      if round(x.top) > round(ln.top) and not _in(doc, x.element, _heading)}
-            if len(after) < 2 and page < doc.pages:
+            following = doc.on(page + 1)[:1]
+            ends = bool(after) and following and _in(doc, following[0].element, _heading)
+            if len(after) < 2 and page < doc.pages and not ends:   # (a whole short section)
                 yield Finding("heading-at-foot", page, f"the heading {ln.text.strip()!r} is at "
                               f"the foot of the page with {len(after)} line(s) after it")
                 break
@@ -281,3 +285,61 @@ def designed_length(doc, design):
 
 CHECKS = (page_references, type_sizes, page_fill, headings_at_foot, split_boxes, short_lists,
           figure_lead_ins, details, designed_length)
+
+
+#: A line may end inside an address after these (singlefile.url_segments), or at a hyphen.
+BREAKS = "/.?&=-\u00ad"
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+
+
+def broken_words(doc, design):
+    """No word broken across two lines but at a hyphen or an address's break point: a line
+    that ends in a part of a word that the next line finishes ("Ste" / "p"). A word is one
+    of ``design.words`` (the print document's), else one the PDF prints whole elsewhere
+    (the part alone, printed only here, is none)."""
+    words = collections.Counter(design.words) or _printed_words(doc)
+    lines = [ln for ln in sorted(doc.lines, key=lambda ln: (ln.page, ln.seq))
+             if not ln.artifact and ln.element is not None]
+    for line, following in zip(lines, lines[1:]):
+        if _block_of(doc, following.element) != _block_of(doc, line.element):
+            continue
+        end, start = line.text.rstrip(), following.text.lstrip()
+        if not end or end[-1] in BREAKS or end != line.text or start != following.text:
+            continue   # a space or a break point ends the line: no word was cut
+        tail, head = WORD.search(end[::-1]), WORD.match(start)
+        if tail is None or head is None or tail.start() != 0:
+            continue
+        part, rest = tail.group()[::-1], head.group()
+        if words[(part + rest).casefold()] and words[part.casefold()] <= (
+                0 if design.words else 1):
+            yield Finding("broken-word", line.page, f"{part}/{rest}: the word "
+                          f"{part + rest!r} is broken over two lines")
+
+
+def _block_of(doc, key):
+    """The paragraph, cell or item a line is part of (WeasyPrint tags each line a Span)."""
+    return next((k for k in (key, *doc.ancestors(key))
+                 if doc.elements[k].tag not in ("Span", "Link")), key)
+
+
+def _printed_words(doc):
+    return collections.Counter(w.casefold() for ln in doc.lines for w in WORD.findall(ln.text))
+
+
+def outside(doc, design):
+    """Nothing printed outside the page, nor left of the text block (the leftmost place
+    where many lines start); the words of a drawing are part of the picture."""
+    lines = [ln for ln in doc.lines if not _in(doc, ln.element, "Figure".__eq__)]
+    starts = collections.Counter(round(ln.x) for ln in lines
+                                 if not ln.artifact and 1 < ln.page < doc.pages)
+    left = min((x for x, n in starts.items() if n >= 0.2 * max(starts.values())), default=0)
+    for ln in lines:
+        width, height = doc.sizes[ln.page - 1]
+        if not (0 <= ln.x <= width and 0 <= ln.top and ln.bottom <= height):
+            yield Finding("outside", ln.page, f"{ln.text.strip()[:40]!r} is printed off the page")
+        elif not ln.artifact and 1 < ln.page < doc.pages and ln.x < left - 3:
+            yield Finding("outside", ln.page, f"{ln.text.strip()[:40]!r} starts "
+                          f"{(left - ln.x) / 72 * 25.4:.0f} mm left of the text block")
+
+
+CHECKS = (*CHECKS, broken_words, outside)
