@@ -81,4 +81,4 @@ def test_a_link_to_a_heading_chapters_share_names_the_chapter(pdf):
     text = " ".join(pdfread.text(pdf).split())
     page = next(n for n, t in enumerate(pdfread.page_texts(pdf), 1)
                 if "Read the four items again" in t)
-    assert f"See What you can do next (in “A Long Short List”), page {page} before" in text, text
+    assert f"See “What you can do next” (in “A Long Short List”, page {page}) before" in text, text

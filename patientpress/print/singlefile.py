@@ -176,7 +176,10 @@ def _is_term(ref):
 def mark_external_links(tree):
     """Links print as addresses a reader can type, breaking only where an address may break:
     an address shown as the link's text is set in segments, and after any other link its
-    address follows in brackets, as real text (copying it gives the address)."""
+    address follows in brackets, as real text (copying it gives the address). In a table
+    of many columns, whose columns are too narrow for an address, a link gets a number
+    and its address is listed under the table (:func:`_addresses_under`)."""
+    listed = {}   # {table: [addresses]}
     for ref in list(tree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
         if (not uri.startswith(("http://", "https://", "mailto:")) or _is_term(ref)
@@ -190,7 +193,31 @@ def mark_external_links(tree):
                 ref += _url_node(text)
             continue
         at = ref.parent.index(ref) + 1
+        table = _wide_table_of(ref)
+        if table is not None:
+            addresses = listed.setdefault(table, [])
+            addresses.append(shown)
+            ref.parent.insert(at, nodes.Text(f" [{len(addresses)}]"))
+            continue
         ref.parent.insert(at, [nodes.Text(" ("), _url_node(shown), nodes.Text(")")])
+    for table, addresses in listed.items():
+        _addresses_under(table, addresses)
+
+
+def _wide_table_of(node):
+    """The table of WIDE_TABLE columns or more that holds ``node``, or None."""
+    while node is not None and not isinstance(node, nodes.table):
+        node = node.parent
+    group = next(iter(node.findall(nodes.tgroup)), None) if node is not None else None
+    return node if group is not None and group.get("cols", 0) >= WIDE_TABLE else None
+
+
+def _addresses_under(table, addresses):
+    """The addresses of a table's links, numbered, in a paragraph under it."""
+    note = nodes.paragraph(classes=["table-addresses"])
+    for number, address in enumerate(addresses, 1):
+        note += [nodes.Text(("" if number == 1 else "; ") + f"[{number}] "), _url_node(address)]
+    table.parent.insert(table.parent.index(table) + 1, note)
 
 
 def lift_chapters(tree):
@@ -234,7 +261,12 @@ def mark_short_lists(tree):
             node["classes"].append("short-list")
 
 
-WIDE_TABLE = 5   # columns: from here on, equal columns across the text block (print.css)
+#: Columns: from here on, equal columns across the text block (print.css), and a link's
+#: address under the table, not in its narrow column.
+WIDE_TABLE = 5
+#: Columns: from here on, a table gets a page turned sideways (print.css ``page: wide``):
+#: eight columns of 17 mm broke even short words letter by letter ("Su/ppl/y").
+SIDEWAYS_TABLE = 7
 
 
 def mark_wide_tables(tree):
@@ -245,6 +277,8 @@ def mark_wide_tables(tree):
         group = next(iter(table.findall(nodes.tgroup)), None)
         if group is not None and group.get("cols", 0) >= WIDE_TABLE:
             table["classes"].append("wide-table")
+        if group is not None and group.get("cols", 0) >= SIDEWAYS_TABLE:
+            table["classes"].append("sideways-table")
 
 
 def name_shared_headings(tree, word="in"):

@@ -70,8 +70,8 @@ def _heading(tag):
 
 
 def _chapter_pages(doc):
-    """The pages a top-level outline entry starts on (a new chapter, the back page)."""
-    return {page for level, _title, page in doc.outline if level == 1 and page}
+    """The pages that open with an outline entry (a new chapter or part, the back page)."""
+    return doc.opens
 
 
 def _notes_page(lines, doc):
@@ -102,8 +102,9 @@ def page_references(doc, design):
         if number is None:
             continue
         page, y = element.dest
-        below = [ln for ln in doc.on(page) if ln.bottom > y + 1]
-        lands = page if below and below[0].top - y < 3 * below[0].size else page + 1
+        # A place with nothing printed under it on its page (an anchor left at the foot
+        # while its heading went over) is where the next page starts.
+        lands = page if any(ln.bottom > y + 1 for ln in doc.on(page)) else page + 1
         where = doc.pages_of(key)[:1] or [0]
         if number and number != lands:
             yield Finding("page-reference", where[0],
@@ -330,10 +331,14 @@ def outside(doc, design):
     """Nothing printed outside the page, nor left of the text block (the leftmost place
     where many lines start); the words of a drawing are part of the picture."""
     lines = [ln for ln in doc.lines if not _in(doc, ln.element, "Figure".__eq__)]
-    starts = collections.Counter(round(ln.x) for ln in lines
-                                 if not ln.artifact and 1 < ln.page < doc.pages)
-    left = min((x for x, n in starts.items() if n >= 0.2 * max(starts.values())), default=0)
+    starts = collections.defaultdict(collections.Counter)   # by page size: a page turned
+    for ln in lines:                                         # sideways has its own block
+        if not ln.artifact and 1 < ln.page < doc.pages:
+            starts[doc.sizes[ln.page - 1]][round(ln.x)] += 1
+    lefts = {size: min(x for x, n in found.items() if n >= 0.2 * max(found.values()))
+             for size, found in starts.items()}
     for ln in lines:
+        left = lefts.get(doc.sizes[ln.page - 1], 0)
         width, height = doc.sizes[ln.page - 1]
         if not (0 <= ln.x <= width and 0 <= ln.top and ln.bottom <= height):
             yield Finding("outside", ln.page, f"{ln.text.strip()[:40]!r} is printed off the page")

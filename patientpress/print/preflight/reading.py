@@ -45,6 +45,7 @@ class Document:
     elements: dict       # {key: Element}
     order: list          # element keys in the structure tree's reading order
     outline: list        # [(level, title, page)]
+    opens: set = dataclasses.field(default_factory=set)   # pages an outline entry opens
 
     def on(self, page, furniture=False):
         return [ln for ln in self.lines if ln.page == page and (furniture or not ln.artifact)]
@@ -85,9 +86,27 @@ def read(path):
                   float(p.mediabox[3]) - float(p.mediabox[1])) for p in pdf.pages]
         elements, order, owners = _structure(pdf, sizes)
         _join_fragments(elements, order, owners)
-        outline = _outline(pdf)
+        outline, marks = _outline(pdf, sizes)
     lines = _lines(path, owners)
-    return Document(Path(path), sizes, lines, elements, order, outline)
+    return Document(Path(path), sizes, lines, elements, order, outline,
+                    _opened(lines, marks))
+
+
+def _opened(lines, marks):
+    """The pages a chapter (or a part) opens: those whose text starts with an outline
+    entry's heading (nothing printed above its place), of the levels whose entries open
+    their pages nearly always (chapters, parts; not a section that a page break met)."""
+    tops = {}
+    for ln in lines:
+        if not ln.artifact:
+            tops[ln.page] = min(tops.get(ln.page, ln.top), ln.top)
+    opening = [(level, page) for level, page, y in marks
+               if page in tops and y <= tops[page] + 2]
+    levels = {level for level, _page, _y in marks}
+    chapters = {level for level in levels
+                if sum(lv == level for lv, _p in opening) >= 0.75 * sum(
+                    lv == level for lv, _p, _y in marks)}
+    return {page for level, page in opening if level in chapters}
 
 
 def _structure(pdf, sizes):
@@ -190,11 +209,12 @@ def _named_destinations(pdf, pages, sizes):
     return found
 
 
-def _outline(pdf):
+def _outline(pdf, sizes):
+    """([(level, title, page)], [(level, page, y from the top)]) of its outline entries."""
     import pikepdf
 
     pages = {p.objgen: i + 1 for i, p in enumerate(pdf.pages)}
-    found = []
+    found, marks = [], []
 
     def walk(items, level):
         for item in items:
@@ -202,12 +222,14 @@ def _outline(pdf):
             page = None
             if isinstance(dest, pikepdf.Array) and len(dest):
                 page = pages.get(dest[0].objgen)
+                if page and len(dest) > 3 and dest[1] == "/XYZ":
+                    marks.append((level, page, sizes[page - 1][1] - float(dest[3])))
             found.append((level, item.title, page))
             walk(item.children, level + 1)
 
     with pdf.open_outline() as outline:
         walk(outline.root, 1)
-    return found
+    return found, marks
 
 
 def _lines(path, owners):
