@@ -113,8 +113,10 @@ def test_running_head_names_the_chapter_and_carries_no_junk(printed):
     assert opener.startswith("The Long Chapter Title\n") and opener.count("The Long Chapter Title") == 1
     everything = pdfread.text(pdf)
     assert "¶" not in everything and "#" not in everything
-    for number, page in enumerate(pdfread.page_texts(pdf)[1:], 2):
-        assert f"Page {number} of {pdfread.info(pdf)['pages']}" in page
+    pages = pdfread.page_texts(pdf)
+    for number, page in enumerate(pages[1:-1], 2):
+        assert f"Page {number} of {len(pages)}" in page
+    assert f"Page {len(pages)} of" not in pages[-1]   # the back page is a back cover
 
 
 def test_cover_qr_opens_the_online_edition(printed):

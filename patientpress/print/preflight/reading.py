@@ -92,16 +92,25 @@ def read(path):
                     _opened(lines, marks))
 
 
+#: How far under a part's title (its band) a chapter's heading may start, in points.
+BAND = 80
+
+
 def _opened(lines, marks):
     """The pages a chapter (or a part) opens: those whose text starts with an outline
-    entry's heading (nothing printed above its place), of the levels whose entries open
-    their pages nearly always (chapters, parts; not a section that a page break met)."""
+    entry's heading (nothing printed above its place but a part's band, the entry before
+    it), of the levels whose entries open their pages nearly always (chapters, parts; not
+    a section that a page break met)."""
     tops = {}
     for ln in lines:
         if not ln.artifact:
             tops[ln.page] = min(tops.get(ln.page, ln.top), ln.top)
-    opening = [(level, page) for level, page, y in marks
-               if page in tops and y <= tops[page] + 2]
+    opening, last = [], None   # a chapter right under its part's band opens the page too
+    for level, page, y in marks:
+        if page in tops and (y <= tops[page] + 2 or last is not None and last[1] == page
+                             and last[0] < level and y - last[2] < BAND):
+            opening.append((level, page))
+            last = (level, page, y)
     levels = {level for level, _page, _y in marks}
     chapters = {level for level in levels
                 if sum(lv == level for lv, _p in opening) >= 0.75 * sum(
