@@ -49,10 +49,16 @@ class Design:
     words: frozenset = frozenset()       # the words it prints (its print document's), folded
 
 
+#: From the top of a running foot's words up to the foot of the text block, in points: the
+#: rule and the space around it (print.css: 3 mm, 0.75 pt, 3 mm).
+FOOT_GAP = 18
+
+
 def _block(doc):
-    """(top, bottom) of the text block: the highest first line and the deepest last line
-    of the pages between the first and the last (a cover and a back page have margins of
-    their own)."""
+    """(top, bottom) of the text block: the highest first line of the pages between the
+    first and the last (a cover and a back page have margins of their own), and the
+    deepest last line or, lower, the place just above the running foot (a PDF of a few
+    pages may have no full page)."""
     inner = range(2, doc.pages) if doc.pages > 3 else range(1, doc.pages + 1)
     tops, bottoms = [], []
     for page in inner:
@@ -60,6 +66,10 @@ def _block(doc):
         if lines:
             tops.append(min(ln.top for ln in lines))
             bottoms.append(max(ln.bottom for ln in lines))
+            feet = [ln.top for ln in doc.on(page, furniture=True)
+                    if ln.artifact and ln.top > max(ln.bottom for ln in lines)]
+            if feet:
+                bottoms.append(min(feet) - FOOT_GAP)
     if not tops:
         return 0, max((h for _, h in doc.sizes), default=0)
     return min(tops), max(bottoms)
