@@ -97,25 +97,21 @@ BAND = 80
 
 
 def _opened(lines, marks):
-    """The pages a chapter (or a part) opens: those whose text starts with an outline
-    entry's heading (nothing printed above its place but a part's band, the entry before
-    it), of the levels whose entries open their pages nearly always (chapters, parts; not
-    a section that a page break met)."""
+    """The pages whose text starts with an outline entry's heading (nothing printed above
+    its place but a part's band, the entry before it): a new chapter or part. (A section's
+    heading that the flow takes to a page's top follows a full page: the page-fill and
+    chapter-tail checks, which this exempts, concern pages left short.)"""
     tops = {}
     for ln in lines:
         if not ln.artifact:
             tops[ln.page] = min(tops.get(ln.page, ln.top), ln.top)
-    opening, last = [], None   # a chapter right under its part's band opens the page too
+    opened, last = set(), None
     for level, page, y in marks:
         if page in tops and (y <= tops[page] + 2 or last is not None and last[1] == page
                              and last[0] < level and y - last[2] < BAND):
-            opening.append((level, page))
+            opened.add(page)
             last = (level, page, y)
-    levels = {level for level, _page, _y in marks}
-    chapters = {level for level in levels
-                if sum(lv == level for lv, _p in opening) >= 0.75 * sum(
-                    lv == level for lv, _p, _y in marks)}
-    return {page for level, page in opening if level in chapters}
+    return opened
 
 
 def _structure(pdf, sizes):
