@@ -239,10 +239,19 @@ def _outline(pdf, sizes):
 
 def _lines(path, owners):
     """Every run of text, by its marked content's owner, gathered into lines."""
+    lines = []
+    for index, runs in enumerate(page_runs(path)):
+        lines += _gather(index, runs, owners)
+    return lines
+
+
+def page_runs(path):
+    """For each page, its runs of text in the order it draws them: [(baseline from the top,
+    x, text, size in pt, owner)], the owner being the marked content's MCID, "artifact"
+    (page furniture) or None (untagged)."""
     import pypdf
 
-    lines = []
-    for index, page in enumerate(pypdf.PdfReader(str(path)).pages):
+    for page in pypdf.PdfReader(str(path)).pages:
         height = float(page.mediabox.height)
         stack, runs = [], []
 
@@ -260,6 +269,7 @@ def _lines(path, owners):
         def on_text(text, cm, tm, font, size):
             if not text.strip():
                 return
+            # Effective size: the font size scaled by the text and graphics matrices.
             a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
                           tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
@@ -268,8 +278,7 @@ def _lines(path, owners):
             runs.append((height - y, x, text, round(size * (c * c + d * d) ** 0.5, 2), owner))
 
         page.extract_text(visitor_operand_before=before, visitor_text=on_text)
-        lines += _gather(index, runs, owners)
-    return lines
+        yield runs
 
 
 def _gather(index, runs, owners):
