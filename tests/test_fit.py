@@ -130,6 +130,7 @@ CONTENTS = {i18n.gettext(language, "Contents") for language in LANGUAGES}
 CHAPTER_KICKERS = tuple(i18n.gettext(language, "Patient handout from the guide")
                         for language in LANGUAGES)
 FEW_WORDS = 12   # fewer words than this on a page of text: a spill-over
+CLINIC_PAGE = {i18n.gettext(language, "Your clinic") for language in LANGUAGES}
 
 
 def page_words(pdf, booklet_sheets=False):
@@ -220,8 +221,10 @@ def layout_problems(pages, contents=(), headings=()):
 
 def contents_of(pdf):
     """The titles the contents list: the outline's chapters (the book's title and the back
-    page, its first and last entries, aside)."""
-    return [title for level, title, _page in pdfread.outline(pdf)[1:-1] if level == 1]
+    page, its first and last entries, aside, and a clinic's page inside the cover)."""
+    entries = [(level, title) for level, title, _page in pdfread.outline(pdf)
+               if title not in CLINIC_PAGE]
+    return [title for level, title in entries[1:-1] if level == 1]
 
 
 def headings_of(pdf):
