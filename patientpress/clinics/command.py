@@ -351,6 +351,9 @@ def _build(args, editions, outdir, language, book):
 
 def _summary(written, failed, which=""):
     print(f"\nClinic editions{which}: {len(written)} written, {len(failed)} failed.")
+    held = sum("preflight of " in p for exc in failed.values() for p in exc.problems)
+    print(f"preflight: {sum(len(pdfs) for *_, pdfs in written)} PDF(s) written, each read back "
+          f"as printed with 0 findings; {held} PDF(s) held back for their findings.")
     noted = set()
     for clinic, language, pdfs in written:
         print(f"  {clinic.path}" + (f" ({language})" if clinic.language else "") + ":")
