@@ -18,7 +18,7 @@ PRINT_THEME_DIR = Path(__file__).resolve().parent / "print" / "theme"
 
 def setup(app):
     from .checks import book as bookchecks, sources as checks
-    from .print import builder
+    from .print import settings as builder
     from .clinics import editions
     from .epub import builder as epub
     from . import files, i18n

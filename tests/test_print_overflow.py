@@ -102,7 +102,7 @@ def test_a_table_is_kept_turned_sideways_or_stacked_by_its_longest_words():
     what fits stays, what fits a page turned sideways goes there, the rest is stacked with
     each cell under its heading."""
     from docutils import nodes
-    from patientpress.print import singlefile
+    from patientpress.print import tables
 
     fits = _table(["Month", "Rain"], ["May", "52"])
     smaller = _table(["Feature", "Alpha", "Bravo", "Charlie", "Delta", "Echo"],
@@ -115,17 +115,17 @@ def test_a_table_is_kept_turned_sideways_or_stacked_by_its_longest_words():
                        "Sunday"], ["Mostly", "Mostly", "Mostly", "Mostly", "Mostly",
                                    "Mostly", "Mostly"])
     tree = nodes.section("", fits, smaller, sideways, wide)
-    singlefile.mark_wide_tables(tree)
+    tables.mark_wide_tables(tree)
     assert [t["classes"] for t in (fits, smaller, sideways, wide)] == [
         [], ["sideways-table"], ["sideways-table"], ["stacked-table"]]
     labels = [c.astext() for c in wide.findall(nodes.inline) if "stacked-label" in c["classes"]]
     assert labels[:2] == ["Supplier", "Offers"] and len(labels) == 9
-    assert singlefile.table_width_em(fits) <= singlefile.TEXT_BLOCK_EM
+    assert tables.table_width_em(fits) <= tables.TEXT_BLOCK_EM
 
 
 def test_a_web_address_counts_by_its_longest_part():
-    from patientpress.print import singlefile
+    from patientpress.print import tables
 
     # "https:/" and "example." are its longest parts, not the whole address.
-    assert singlefile._longest_word("see https://example.org/a/very-long-page-name/") == len(
+    assert tables._longest_word("see https://example.org/a/very-long-page-name/") == len(
         "example.")

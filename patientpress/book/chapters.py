@@ -186,7 +186,7 @@ def add_checklist(builder, tree):
         return
     if any(s["docname"] == questions for s in tree.findall(addnodes.start_of_file)):
         return
-    target = "#document-" + questions
+    target = builder.get_target_uri(questions)
     if not any(ref.get("refuri", "") == target or ref.get("refuri", "").startswith(target + "#")
                for ref in tree.findall(nodes.reference)):
         return

@@ -9,7 +9,6 @@ handout per chapter and a large-print edition.
 
 import dataclasses
 import html
-import os
 from pathlib import Path
 
 from docutils import nodes
@@ -20,11 +19,10 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 
 from ..book import chapters, words
-from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
+from . import citations, fonts, numbers, paper, pool, qr, render, singlefile, tables
 from .translator import PrintTranslator
 from .. import files, i18n
 from ..markup import mathsvg, notice
-from ..files import slugify
 
 logger = logging.getLogger(__name__)
 
@@ -93,14 +91,13 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         tree = inline_all_toctrees(self, set(), docnames_root, tree, str,
                                    [docnames_root, *outside])
         tree["docname"] = docnames_root
-        self._numbers.restore(self.env)   # {numref} shows the website's numbers
         self._bibliographies.refresh(self.env)
         self.env.resolve_references(tree, docnames_root, self)
         chapters.add_checklist(self, tree)
         citations.add_cited_works(self, tree, docnames_root, self._bibliographies)
         mapping = singlefile.prefix_ids(tree, docnames_root)
-        self._print_numbers = self._numbers.for_print(
-            mapping, singlefile.first_section_ids(tree, docnames_root))
+        printed = numbers.for_print(self.env, mapping,
+                                    singlefile.first_section_ids(tree, docnames_root))
         in_file = {d for d, _ in mapping} | {docnames_root}
         in_file |= {n["docname"] for n in tree.findall(addnodes.start_of_file)}
         # A translation's section labels are still the source language's words: its reader
@@ -113,10 +110,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                            uri, type="handout", subtype="link", location=docname)
         singlefile.mark_external_links(tree)
         singlefile.mark_short_lists(tree)
-        singlefile.mark_wide_tables(tree)
+        tables.mark_wide_tables(tree)
         singlefile.mark_page_refs(tree)
         singlefile.name_shared_headings(tree, words.words(self.config)["in_chapter"])
-        return tree
+        return tree, printed
 
     def _chapter_entries(self, tree):
         """Table-of-contents entries: (docname, id, title) of each document's top section.
@@ -135,9 +132,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 entries.append((start["docname"], section["ids"][0], _section_title(section)))
         return entries
 
-    def assemble_doctree(self):
+    def _book_document(self):
+        """The whole book's print document: (tree, its numbers)."""
         root = self.config.root_doc
-        tree = self._assemble(root, self.env.get_doctree(root))
+        tree, printed = self._assemble(root, self.env.get_doctree(root))
         singlefile.lift_chapters(tree)
         self._parts = chapters.group_parts(tree, self.env, root)   # a book in parts
         entries = self._chapter_entries(tree)
@@ -152,13 +150,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                        if isinstance(c, (nodes.section, addnodes.start_of_file))),
                       len(section.children))
             section.insert(at, nodes.raw("", self._toc_html(entries), format="html"))
-        return tree
-
-    def assemble_toc_secnumbers(self):
-        return {self.config.root_doc: self._print_numbers[0]}
-
-    def assemble_toc_fignumbers(self):
-        return {self.config.root_doc: self._print_numbers[1]}
+        return tree, printed
 
     def _toc_html(self, entries):
         items = chapters.contents_items(entries, self._parts)
@@ -264,16 +256,40 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 self._print_docs.append(dataclasses.replace(doc, page=pagename))
 
     def write_documents(self, _docnames):
+        """The print documents: the whole book (with its large print), then each chapter's.
+
+        Not Sphinx's single-file assembly (one document, its numbers written over the
+        environment's): each print document is assembled here and written with numbers of
+        its own (:meth:`create_translator`), and the environment is only read.
+        """
         self._print_docs = []
-        self._numbers = numbers.Numbers(self.env)
         self._bibliographies = citations.Bibliographies(self.env)
         self._guide = chapters.Guide(self.env, self.config, self.wants("chapters"))
+        self.prepare_writing(self.env.all_docs.keys())
         try:
-            super().write_documents(_docnames)
+            tree, printed = self._book_document()
+            self._write_print_document(self.config.root_doc, tree, printed)
             self._write_chapters()
         finally:
-            self._numbers.restore(self.env)
             self._bibliographies.refresh(self.env)
+
+    def _write_print_document(self, docname, tree, printed):
+        self._printed_numbers = printed
+        self.write_doc_serialized(docname, tree)
+        self.write_doc(docname, tree)
+
+    def create_translator(self, *args):
+        # The numbers a print document prints are its own, keyed by its prefixed ids: the
+        # environment's table for the page, which write_doc took, is set aside here.
+        self.secnumbers, self.fignumbers = self._printed_numbers
+        return super().create_translator(*args)
+
+    def get_target_uri(self, docname, typ=None):
+        """A document's address inside a print document (singlefile.document_uri), which
+        the assembly points at its prefixed ids; another page's, as Sphinx writes it."""
+        if docname in self.env.all_docs:
+            return singlefile.document_uri(docname)
+        return super().get_target_uri(docname, typ)
 
     def _write_chapters(self):
         for docname in self.chapter_docnames():
@@ -283,20 +299,14 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             start.extend(tree.children)
             wrapper.append(start)
             held = set(self._guide.held_by(docname))   # never the rest of the book
-            wrapper = self._assemble(docname, wrapper, [d for d in self.env.all_docs
-                                                        if d not in held])
-            self.env.toc_secnumbers, self.env.toc_fignumbers = (
-                {docname: table} for table in self._print_numbers)
+            wrapper, printed = self._assemble(docname, wrapper, [d for d in self.env.all_docs
+                                                                 if d not in held])
             targets = {d: i for d, i, _ in self._chapter_entries(wrapper)}
             self._product = {"kind": "chapter", "docname": docname, "targets": targets,
                              "title": (_section_title(next(iter(wrapper.findall(nodes.section)), None))
                                        or docname),
                              "page": docname + ".html"}
-            self.write_doc_serialized(docname, wrapper)
-            self.write_doc(docname, wrapper)
-
-    def get_target_uri(self, docname, typ=None):
-        return super().get_target_uri(docname, typ)
+            self._write_print_document(docname, wrapper, printed)
 
     def finish(self):
         super().finish()
@@ -372,43 +382,3 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             message = (message.replace(out.as_uri(), Path(final).as_uri())
                        .replace(str(out), final))
         return message
-
-
-def _default_online_url(config):
-    return os.environ.get("READTHEDOCS_CANONICAL_URL") or config.html_baseurl or ""
-
-
-def _check_config(app, config):
-    if config.handout_paper not in paper.SIZES:
-        from sphinx.errors import ConfigError
-        raise ConfigError(f"handout_paper must be one of {sorted(paper.SIZES)}, "
-                          f"not {config.handout_paper!r} (set it in conf.py or with "
-                          "-D handout_paper=a4)")
-    unknown = set(config.handout_products) - {"book", "chapters", "large-print"}
-    if unknown:
-        from sphinx.errors import ConfigError
-        raise ConfigError(f"handout_products: unknown product(s) {sorted(unknown)}")
-
-
-def setup(app):
-    app.add_builder(HandoutBuilder)
-    app.add_config_value("handout_basename", lambda c: slugify(c.project) or "handout", "env", types=(str,))
-    app.add_config_value("handout_subtitle", "", "env", types=(str,))
-    # The book's own caution on the back page, after the general "not medical advice" one.
-    app.add_config_value("handout_back_notice", "", "env", types=(str,))
-    app.add_config_value("handout_review_date", "", "env", types=(str,))
-    # Letter for the en_US default; a4 is one -D (or make PAPER=a4) away.
-    app.add_config_value("handout_paper", "letter", "env", types=(str,))
-    app.add_config_value("handout_online_url", _default_online_url, "env", types=(str,))
-    app.add_config_value("handout_products", ["book", "chapters", "large-print"], "env",
-                         types=(list, tuple))
-    chapters.setup(app)
-    app.add_config_value("handout_timeout", pool.DEFAULT_TIMEOUT, "env", types=(int, float))
-    # Worker processes that render the PDFs side by side, each PDF within handout_timeout:
-    # 0 is one per core; -1 renders in the main process with no time limit (profiling).
-    app.add_config_value("handout_workers", 0, "", types=(int,))
-    # The back page points to this page, the questions checklist (empty: no pointer).
-    app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
-    app.connect("config-inited", _check_config)
-
-

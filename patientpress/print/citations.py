@@ -16,6 +16,8 @@ from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 
+from . import singlefile
+
 #: The class of the section that holds a chapter handout's cited works.
 CITED_WORKS = "cited-works"
 
@@ -44,15 +46,13 @@ class Bibliographies:
 
 def _outside_targets(tree, docname):
     """``{document: {anchors}}`` that ``tree``'s resolved references point at in documents
-    it does not hold (the single-file builder writes them ``#document-x#anchor``)."""
+    it does not hold (singlefile.document_uri's addresses, with an anchor)."""
     held = {docname} | {s["docname"] for s in tree.findall(addnodes.start_of_file)}
     found = {}
     for ref in tree.findall(nodes.reference):
-        parts = ref.get("refuri", "").split("#")
-        if len(parts) == 3 and not parts[0] and parts[1].startswith("document-"):
-            doc = parts[1].removeprefix("document-")
-            if doc not in held:
-                found.setdefault(doc, set()).add(parts[2])
+        target = singlefile.parse_document_uri(ref.get("refuri", ""))
+        if target is not None and target[1] and target[0] not in held:
+            found.setdefault(target[0], set()).add(target[1])
     return found
 
 

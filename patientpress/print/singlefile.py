@@ -1,10 +1,13 @@
 """Make one print document out of many chapters: unique ids and working links.
 
 Sphinx's single-file assembly keeps each chapter's ids as they are (two chapters with a
-"What you can do next" section collide) and writes cross-chapter references as
-``#document-x#label`` (Sphinx issue 14221), which WeasyPrint cannot follow. Here every
-id is prefixed with its chapter's slug and every internal reference is pointed at the
-prefixed id, so links stay live in the PDF.
+"What you can do next" section collide). Sphinx resolves a reference to another document
+with the builder's ``get_target_uri``: the handout builder answers with an address of its
+own, ``print-document:<docname, quoted>`` (:func:`document_uri`; the single-file builder's
+``#document-x#label`` has two ``#``, which Sphinx 9 calls malformed and WeasyPrint cannot
+follow). Here every id is prefixed with its chapter's slug and every internal reference,
+read back with :func:`parse_document_uri`, is pointed at the prefixed id, so links stay
+live in the PDF.
 
 Then what the print document shows: web addresses a reader can type
 (:func:`mark_external_links`, :func:`typeable_url`) and chapters lifted to sit under the
@@ -12,15 +15,38 @@ book's title (:func:`lift_chapters`).
 """
 
 import re
+from urllib.parse import quote, unquote
 
 import markupsafe
 from docutils import nodes
 from sphinx import addnodes
 
+from .tables import WIDE_TABLE
+
 
 def doc_slug(docname):
     """A short id-safe slug for a document name: ``chapters/01-what`` -> ``chapters-01-what``."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", docname).strip("-") or "doc"
+
+
+#: The scheme of a document's address inside a print document (never printed: every such
+#: reference is pointed at an id, or at the online guide, by :func:`fix_references`).
+DOCUMENT_SCHEME = "print-document:"
+
+
+def document_uri(docname):
+    """The address of document ``docname`` in a print document: no "/" (Sphinx makes the
+    pictures' path relative to it) and no "#" (a label's anchor follows it)."""
+    return DOCUMENT_SCHEME + quote(docname, safe="")
+
+
+def parse_document_uri(uri):
+    """``(docname, anchor)`` of an address made by :func:`document_uri` (with a label's
+    ``#anchor`` after it, or ""), or None for any other address."""
+    if not uri.startswith(DOCUMENT_SCHEME):
+        return None
+    doc, _, anchor = uri[len(DOCUMENT_SCHEME):].partition("#")
+    return unquote(doc), anchor
 
 
 def _walk(node, docname, visit):
@@ -80,13 +106,16 @@ def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", 
                 node["refid"] = new
         if node.get("backrefs"):
             node["backrefs"] = [mapping.get((docname, b), b) for b in node["backrefs"]]
-        if not (isinstance(node, nodes.reference) and node.get("refuri", "").startswith("#")):
+        if not isinstance(node, nodes.reference):
             return
-        parts = node["refuri"][1:].split("#")
-        if parts[0].startswith("document-") and parts[0][len("document-"):] in known_docs:
-            todoc, anchor = parts[0][len("document-"):], (parts[1] if len(parts) > 1 else "")
+        uri = node.get("refuri", "")
+        found = parse_document_uri(uri)
+        if found is not None and found[0] in known_docs:
+            todoc, anchor = found
+        elif uri.startswith("#"):
+            todoc, anchor = docname, uri[1:]
         else:
-            todoc, anchor = docname, parts[-1]
+            return
         if todoc not in in_file:
             _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment)
             return
@@ -261,85 +290,6 @@ def mark_short_lists(tree):
     for node in tree.findall(lambda n: isinstance(n, (nodes.bullet_list, nodes.enumerated_list))):
         if len(node.children) <= SHORT_LIST:
             node["classes"].append("short-list")
-
-
-# A table's width on paper, in em of the body text: each column as wide as its longest word
-# (a web address breaks after "/", "." and the like: its longest part) at about 0.62 em a
-# character, bold headers included, plus its padding. The text block is about 26 em wide in
-# every edition (134 mm at 14 pt; the large print's full width at 18 pt).
-EM_PER_CHAR = 0.62
-CELL_PADDING_EM = 1.1
-TEXT_BLOCK_EM = 26.0
-#: The text block of a page turned sideways (paper-*.css's @page wide: 229 mm on Letter,
-#: 247 mm on A4, at 14 pt), in the same em.
-SIDEWAYS_BLOCK_EM = 44.0
-#: Columns: from here on, a link's address goes under the table (numbered), not in its
-#: narrow column.
-WIDE_TABLE = 5
-_PIECES = re.compile(r"[^/.?&=#-]+[/.?&=#-]?")
-
-
-def _longest_word(text):
-    words = []
-    for word in text.split():
-        words += _PIECES.findall(word) if "://" in word or "/" in word else [word]
-    return max((len(w) for w in words), default=0)
-
-
-def table_width_em(table):
-    """The narrowest the table can be without breaking a word, in em (see above); None for
-    a table whose cells span rows or columns (it goes sideways, never stacked)."""
-    group = next(iter(table.findall(nodes.tgroup)), None)
-    if group is None or any(e.get("morerows") or e.get("morecols")
-                            for e in table.findall(nodes.entry)):
-        return None
-    widths = [0] * group.get("cols", 0)
-    for row in group.findall(nodes.row):
-        for i, entry in enumerate(row.children[:len(widths)]):
-            widths[i] = max(widths[i], _longest_word(entry.astext()))
-    return sum(w * EM_PER_CHAR + CELL_PADDING_EM for w in widths)
-
-
-def mark_wide_tables(tree):
-    """A table too wide for the text block goes on a page turned sideways when it fits
-    there (``sideways-table``: print.css), else it is stacked (``stacked-table``): each row
-    a block, each cell under its column's heading (a label put into the cell here, shown
-    only in that layout by components.css). A booklet, whose pages stay upright, stacks a
-    sideways table too. No word is ever broken inside to make a table fit, and no type is
-    set under the body size (the print theme's rule for readers with low vision). Measured
-    after the links' addresses went under their table (:func:`mark_external_links`)."""
-    for table in list(tree.findall(nodes.table)):
-        width = table_width_em(table)
-        if width is not None and width <= TEXT_BLOCK_EM:
-            continue
-        if width is None or width <= SIDEWAYS_BLOCK_EM:
-            table["classes"].append("sideways-table")
-        else:
-            table["classes"].append("stacked-table")
-        _label_cells(table)
-
-
-def _label_cells(table):
-    """Each body cell starts with its column's heading, as a label (hidden in a table)."""
-    group = next(iter(table.findall(nodes.tgroup)))
-    head = next(iter(group.findall(nodes.thead)), None)
-    if head is None or not head.children:
-        return
-    # The heading's own content, links included: the header row itself is not printed.
-    labels = [[child.deepcopy() for para in entry.findall(nodes.paragraph)
-               for child in para.children] or [nodes.Text(entry.astext().strip())]
-              for entry in head.children[-1].children]
-    body = next(iter(group.findall(nodes.tbody)), None)
-    for row in body.children if body is not None else ():
-        for label, entry in zip(labels, row.children):
-            target = entry.children[0] if entry.children and isinstance(
-                entry.children[0], nodes.TextElement) else None
-            mark = nodes.inline("", "", *(c.deepcopy() for c in label),
-                                classes=["stacked-label"])
-            if target is None:
-                entry.insert(0, nodes.paragraph("", "", mark))
-            else:
-                target.insert(0, mark)
 
 
 def name_shared_headings(tree, word="in"):

@@ -1,0 +1,52 @@
+"""The ``handout`` builder's settings (``handout_*`` in conf.py) and its registration.
+
+Options are typed and checked here, with defaults made from the book's own settings
+(``project``, ``html_baseurl``, Read the Docs' canonical address).
+"""
+
+import os
+
+from sphinx.errors import ConfigError
+
+from ..book import chapters
+from ..files import slugify
+from . import paper, pool
+from .builder import HandoutBuilder
+
+
+def _default_online_url(config):
+    return os.environ.get("READTHEDOCS_CANONICAL_URL") or config.html_baseurl or ""
+
+
+def _check_config(app, config):
+    if config.handout_paper not in paper.SIZES:
+        raise ConfigError(f"handout_paper must be one of {sorted(paper.SIZES)}, "
+                          f"not {config.handout_paper!r} (set it in conf.py or with "
+                          "-D handout_paper=a4)")
+    unknown = set(config.handout_products) - {"book", "chapters", "large-print"}
+    if unknown:
+        raise ConfigError(f"handout_products: unknown product(s) {sorted(unknown)}")
+
+
+def setup(app):
+    app.add_builder(HandoutBuilder)
+    app.add_config_value("handout_basename", lambda c: slugify(c.project) or "handout", "env", types=(str,))
+    app.add_config_value("handout_subtitle", "", "env", types=(str,))
+    # The book's own caution on the back page, after the general "not medical advice" one.
+    app.add_config_value("handout_back_notice", "", "env", types=(str,))
+    app.add_config_value("handout_review_date", "", "env", types=(str,))
+    # Letter for the en_US default; a4 is one -D (or make PAPER=a4) away.
+    app.add_config_value("handout_paper", "letter", "env", types=(str,))
+    app.add_config_value("handout_online_url", _default_online_url, "env", types=(str,))
+    app.add_config_value("handout_products", ["book", "chapters", "large-print"], "env",
+                         types=(list, tuple))
+    chapters.setup(app)
+    app.add_config_value("handout_timeout", pool.DEFAULT_TIMEOUT, "env", types=(int, float))
+    # Worker processes that render the PDFs side by side, each PDF within handout_timeout:
+    # 0 is one per core; -1 renders in the main process with no time limit (profiling).
+    app.add_config_value("handout_workers", 0, "", types=(int,))
+    # The back page points to this page, the questions checklist (empty: no pointer).
+    app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
+    app.connect("config-inited", _check_config)
+
+
