@@ -75,13 +75,15 @@ def test_no_english_in_any_spanish_pdf(built_handout_es):
 @pytest.mark.slow
 @pytest.mark.book
 def test_spanish_chapter_handouts_print_addresses_without_english_labels(built_handout_es):
-    """A link out of a chapter handout prints the page's address: its #label is the
-    English source's word (#cidp-transplant), which the link still follows."""
+    """A link out of a chapter handout prints where the section is in the full guide, in
+    the guide's words, and the guide's short address: never the section's #label, which is
+    the English source's word (#cidp-transplant); the link itself still follows it."""
     text = english_left.pdfread.text(Path(built_handout_es) / "chapters"
                                      / "04-safety-and-choosing-care.pdf")
     squashed = "".join(text.split())
-    assert "03-where-research-stands.html)" in squashed
-    assert "#cidp-transplant" not in squashed
+    assert ("(enlaguíacompleta:“Enquépuntoestálainvestigación”,“Untrasplantequeseusaparaun"
+            "tiporaro”,eninternetenhttps://patient-press.readthedocs.io/es/latest/)") in squashed
+    assert "#cidp-transplant" not in squashed and "03-where-research-stands" not in squashed
 
 
 def test_a_spanish_clinic_booklet_is_spanish_with_its_language_and_bookmarks(tmp_path, capsys,

@@ -154,6 +154,20 @@ def test_text_outside_the_text_block(tmp_path):
     assert "outside" not in found(pdf_of(tmp_path, body.replace("-8mm", "0")))
 
 
+def test_a_book_of_code_has_its_text_block_where_its_running_foot_starts(tmp_path):
+    """More lines start inside the code blocks' padding than at the text block's edge (a
+    real book's pages of code): the running foot says where the block starts."""
+    code = "<pre style='margin: 0; padding-left: 5mm'>" + "\n".join(
+        f"x = {i}" for i in range(14)) + "</pre>"
+    foot = "<style>@page { @bottom-left { content: 'A book of code' } }</style>"
+    body = foot + (lines(2) + code) * 4
+    assert "outside" not in found(pdf_of(tmp_path, body))
+    pushed = body.replace(code, '<p style="margin-left: -8mm">Pushed.</p>' + code).replace(
+        '<p style="margin-left: -8mm">Pushed.</p>', "", 2)   # the third block's, page 2 or 3
+    assert "outside" in found(pdf_of(tmp_path, pushed))
+    assert "outside" in found(pdf_of(tmp_path, body.replace(foot, "")))   # the foot's work
+
+
 def test_every_check_is_quiet_on_a_plain_book(tmp_path):
     body = ("<h1>One</h1>" + lines(40) + '<h1 style="break-before: page">Two</h1>' + lines(40))
     assert found(pdf_of(tmp_path, body)) == []

@@ -349,3 +349,25 @@ def test_a_document_laid_out_again_for_its_notes_page_warns_once(tmp_path):
                                  warn=lambda message, subtype: said.append(message))
     assert pdfread.page_texts(tmp_path / "one.pdf")[1].split() == ["Notes"]
     assert len(said) == 1 and len(returned) == 1 and "missing.png" in said[0], said
+
+
+def test_a_section_with_nothing_to_print_under_its_heading_is_left_out():
+    """A section emptied by the sanitizer (a comment widget's script) would print its heading
+    alone; one with words, or with a subsection that has words, stays."""
+    from docutils import nodes
+
+    def section(ident, *children):
+        return nodes.section("", nodes.title("", ident), *children, ids=[ident])
+
+    widget = nodes.raw("", "  \n", format="html")
+    words = nodes.paragraph("", "Ask your doctor.")
+    chapter = section("chapter", words.deepcopy(),
+                      section("comments", widget, nodes.target(refid="x")),
+                      section("outer", section("inner", widget.deepcopy())),
+                      section("kept", section("with-words", words.deepcopy())))
+    tree = nodes.document(None, None)
+    tree += chapter
+    singlefile.drop_empty_sections(tree)
+    left = [s["ids"][0] for s in tree.findall(nodes.section)]
+    assert left == ["chapter", "kept", "with-words"]
+    assert set(chapter["ids"]) == {"chapter", "comments", "outer", "inner"}

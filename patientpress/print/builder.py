@@ -108,6 +108,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         for docname, uri in broken:
             logger.warning("handout: internal link %r has no target in the print document",
                            uri, type="handout", subtype="link", location=docname)
+        singlefile.drop_empty_sections(tree)
         singlefile.mark_external_links(tree)
         singlefile.mark_short_lists(tree)
         tables.mark_wide_tables(tree)

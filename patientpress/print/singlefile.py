@@ -286,6 +286,27 @@ def _ancestors(node, stop):
 SHORT_LIST = 4
 
 
+#: What a section may hold and still print nothing under its heading.
+_UNPRINTED = (nodes.title, nodes.target, nodes.comment, nodes.substitution_definition,
+              addnodes.index)
+
+
+def drop_empty_sections(tree):
+    """A section inside another with nothing to print under its heading is left out of the
+    print document, its ids given to the section around it: a real book's "Questions,
+    discussions and comments" held only a comment widget's script, which the sanitizer
+    takes out, and its heading was printed alone at a page's foot. Innermost first, so a
+    section whose only subsections are empty goes too."""
+    def empty(node):
+        return isinstance(node, _UNPRINTED) or (isinstance(node, nodes.raw)
+                                                and not node.astext().strip())
+
+    for section in reversed(list(tree.findall(nodes.section))):
+        if isinstance(section.parent, nodes.section) and all(map(empty, section.children)):
+            section.parent["ids"].extend(section["ids"])
+            section.parent.remove(section)
+
+
 def mark_short_lists(tree):
     for node in tree.findall(lambda n: isinstance(n, (nodes.bullet_list, nodes.enumerated_list))):
         if len(node.children) <= SHORT_LIST:

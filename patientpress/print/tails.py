@@ -1,5 +1,6 @@
 """A chapter tail pulled back: a chapter whose last page would hold a few lines alone (before
-the next chapter's new page) is set a little tighter, so that its pages hold them.
+the next chapter's new page, or before a figure too tall for the rest of that page, which
+went over whole) is set a little tighter, so that its pages hold them.
 
 "A little tighter" is a stated range: the chapter's lines at one of TIGHTER's shares of
 the body's line height (1.5 becomes 1.43, then 1.35), and its paragraphs' space after them and the checklist's answer
@@ -50,15 +51,29 @@ def _chapter_starts(document):
     return starts
 
 
+def _opens_with_figure(page):
+    """Whether a figure is the first thing on the page, at the top of its text block (a
+    figure taller than what was left of the page before it)."""
+    from weasyprint.formatting_structure import boxes
+
+    area = page._page_box.children[0]
+    first = next((b for b in _boxes(area) if isinstance(b, (boxes.LineBox, boxes.ReplacedBox))
+                  or (isinstance(b, boxes.BlockBox) and b.element_tag == "figure")), None)
+    return first is not None and first.element_tag == "figure"
+
+
 def tail_rules(document, share=TIGHTER[0]):
     """CSS that sets each chapter with a tail of TAIL lines or fewer a little tighter (its
-    spacing at ``share``); "" when no chapter has one."""
+    spacing at ``share``); "" when no chapter has one. A tail is the lines alone on a
+    chapter's last page, or on a page before a figure that went over whole (the Spanish
+    large-print Letter booklet's page 33: two lines, then the research road on page 34)."""
     from weasyprint.formatting_structure import boxes
 
     rules = []
     starts = _chapter_starts(document)
     for index, page in enumerate(document.pages[:-1]):
-        if index + 1 not in starts or not 0 < len(_rows(page)) <= TAIL:
+        if not 0 < len(_rows(page)) <= TAIL or not (
+                index + 1 in starts or _opens_with_figure(document.pages[index + 1])):
             continue
         sections = [b.element for b in _boxes(page._page_box.children[0])
                     if isinstance(b, boxes.BlockBox) and b.element_tag == "section"

@@ -7,6 +7,7 @@ of the text block, the body's size is the size most text is set in).
 
 import collections
 import dataclasses
+import math
 import re
 
 from .reading import printed_page
@@ -338,14 +339,23 @@ def _printed_words(doc):
 
 
 def outside(doc, design):
-    """Nothing printed outside the page, nor left of the text block (the leftmost place
-    where many lines start); the words of a drawing are part of the picture."""
+    """Nothing printed outside the page, nor left of the text block: the leftmost place
+    where many lines start, or where the running head or foot starts if that is further
+    left (a book of code has more lines indented in its code blocks than lines of text);
+    the words of a drawing are part of the picture."""
     lines = [ln for ln in doc.lines if not _in(doc, ln.element, "Figure".__eq__)]
     starts = collections.defaultdict(collections.Counter)   # by page size: a page turned
-    for ln in lines:                                         # sideways has its own block
-        if not ln.artifact and 1 < ln.page < doc.pages:
-            starts[doc.sizes[ln.page - 1]][round(ln.x)] += 1
-    lefts = {size: min(x for x, n in found.items() if n >= 0.2 * max(found.values()))
+    feet = {}                                                # sideways has its own block
+    for ln in lines:
+        size = doc.sizes[ln.page - 1]
+        if not 1 < ln.page < doc.pages:
+            continue
+        if ln.artifact:
+            feet[size] = min(feet.get(size, ln.x), ln.x)
+        else:
+            starts[size][round(ln.x)] += 1
+    lefts = {size: min(feet.get(size, math.inf),
+                       min(x for x, n in found.items() if n >= 0.2 * max(found.values())))
              for size, found in starts.items()}
     for ln in lines:
         left = lefts.get(doc.sizes[ln.page - 1], 0)
