@@ -10,14 +10,18 @@ handout per chapter and a large-print edition.
 import dataclasses
 import html
 import os
+from collections.abc import Set
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.application import Sphinx
 from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
+from sphinx.util.typing import ExtensionMetadata
 
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
@@ -70,18 +74,18 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     # -- theme ---------------------------------------------------------------
 
-    def get_theme_config(self):
+    def get_theme_config(self) -> tuple[str, dict[str, str | int | bool]]:
         return "patientpress_print", {}
 
-    def init_js_files(self):
+    def init_js_files(self) -> None:
         # No script ever reaches the print document.
         pass
 
-    def init_css_files(self):
+    def init_css_files(self) -> None:
         # Only the print theme's stylesheet; the web theme's CSS costs minutes in WeasyPrint.
         pass
 
-    def create_pygments_style_file(self):
+    def create_pygments_style_file(self) -> None:
         pass
 
     # -- assembly ------------------------------------------------------------
@@ -135,7 +139,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                 entries.append((start["docname"], section["ids"][0], _section_title(section)))
         return entries
 
-    def assemble_doctree(self):
+    def assemble_doctree(self) -> nodes.document:
         root = self.config.root_doc
         tree = self._assemble(root, self.env.get_doctree(root))
         singlefile.lift_chapters(tree)
@@ -154,10 +158,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             section.insert(at, nodes.raw("", self._toc_html(entries), format="html"))
         return tree
 
-    def assemble_toc_secnumbers(self):
+    def assemble_toc_secnumbers(self) -> dict[str, dict[str, tuple[int, ...]]]:
         return {self.config.root_doc: self._print_numbers[0]}
 
-    def assemble_toc_fignumbers(self):
+    def assemble_toc_fignumbers(self) -> dict[str, dict[str, dict[str, tuple[int, ...]]]]:
         return {self.config.root_doc: self._print_numbers[1]}
 
     def _toc_html(self, entries):
@@ -170,10 +174,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
     # -- context -------------------------------------------------------------
 
     @property
-    def online_url(self):
+    def online_url(self) -> str:
         return (self.config.handout_online_url or "").strip()
 
-    def get_doc_context(self, docname, body, metatags):
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
         ctx = super().get_doc_context(docname, body, metatags)
         cfg = self.config
         product = getattr(self, "_product", {"kind": "book", "title": cfg.project})
@@ -222,15 +226,15 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     # -- output --------------------------------------------------------------
 
-    def chapter_docnames(self):
+    def chapter_docnames(self) -> list[str]:
         """The documents with a handout of their own, in reading order (chapters.py)."""
         return self._guide.chapters
 
-    def wants(self, product):
+    def wants(self, product: str) -> bool:
         """Whether this build makes ``product`` ("book", "large-print", "chapters", ...)."""
         return product in self.config.handout_products
 
-    def print_documents(self, pagename):
+    def print_documents(self, pagename: str) -> list[PrintDoc]:
         """The print documents (:class:`PrintDoc`) written for page ``pagename``: the
         whole book and its large-print edition for the root document, one handout for a
         chapter."""
@@ -250,8 +254,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                                  sheets("large"), "large"))
         return docs
 
-    def handle_page(self, pagename, addctx, templatename="page.html", *, outfilename=None,
-                    event_arg=None):
+    def handle_page(self, pagename: str, addctx: dict[str, Any], templatename: str = "page.html",
+                    *, outfilename: Path | None = None, event_arg: Any = None) -> None:
         """Write each print document of a page: the page's context with the document's own
         on top (its stylesheets; a clinic edition's details)."""
         if templatename != "page.html":
@@ -263,7 +267,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             if doc.pdf is not None:
                 self._print_docs.append(dataclasses.replace(doc, page=pagename))
 
-    def write_documents(self, _docnames):
+    def write_documents(self, _docnames: Set[str]) -> None:
         self._print_docs = []
         self._numbers = numbers.Numbers(self.env)
         self._bibliographies = citations.Bibliographies(self.env)
@@ -295,15 +299,15 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             self.write_doc_serialized(docname, wrapper)
             self.write_doc(docname, wrapper)
 
-    def get_target_uri(self, docname, typ=None):
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         return super().get_target_uri(docname, typ)
 
-    def finish(self):
+    def finish(self) -> None:
         super().finish()
         fonts.copy_into(self.outdir / "_static" / "fonts")
         self.render_products()
 
-    def render_job(self, doc, html_text):
+    def render_job(self, doc: PrintDoc, html_text: str) -> pool.Job:
         """The :class:`pool.Job` that renders ``doc`` (a worker runs it)."""
         out = Path(self.outdir)
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out)]
@@ -312,7 +316,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, [], doc.page),),
                         timeout=self.config.handout_timeout, what=rel, target=doc.pdf)
 
-    def render_products(self):
+    def render_products(self) -> None:
         """Render every product's print document to PDF, in the render worker processes.
 
         A PDF whose inputs (its print document, the stylesheets, pictures and fonts of the
@@ -390,7 +394,7 @@ def _check_config(app, config):
         raise ConfigError(f"handout_products: unknown product(s) {sorted(unknown)}")
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(HandoutBuilder)
     app.add_config_value("handout_basename", lambda c: slugify(c.project) or "handout", "env", types=(str,))
     app.add_config_value("handout_subtitle", "", "env", types=(str,))
@@ -410,5 +414,6 @@ def setup(app):
     # The back page points to this page, the questions checklist (empty: no pointer).
     app.add_config_value("handout_questions_doc", "questions", "env", types=(str,))
     app.connect("config-inited", _check_config)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

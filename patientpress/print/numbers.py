@@ -11,7 +11,15 @@ every reference is resolved with them (the numbers of the website), and the tran
 gets tables keyed by the prefixed ids of the print document it writes.
 """
 
+from __future__ import annotations
+
 import copy
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinx.environment import BuildEnvironment
 
 
 class Numbers:
@@ -21,12 +29,13 @@ class Numbers:
         self.secnumbers = copy.deepcopy(env.toc_secnumbers)
         self.fignumbers = copy.deepcopy(env.toc_fignumbers)
 
-    def restore(self, env):
+    def restore(self, env: BuildEnvironment) -> None:
         """Give the environment its own tables back (references resolve against them)."""
         env.toc_secnumbers = copy.deepcopy(self.secnumbers)
         env.toc_fignumbers = copy.deepcopy(self.fignumbers)
 
-    def for_print(self, mapping, first_ids):
+    def for_print(self, mapping: Mapping[tuple[str, str], str], first_ids: Mapping[str, str]
+                  ) -> tuple[dict[str, tuple[int, ...]], dict[str, dict[str, tuple[int, ...]]]]:
         """``(secnumbers, fignumbers)`` of one print document, keyed by its ids.
 
         ``mapping`` is ``{(docname, old id): new id}`` (:func:`singlefile.prefix_ids`);

@@ -8,6 +8,13 @@ measure, the other chapters). render.py lays the document out
 again with these rules and keeps that layout only if it has fewer pages.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document
+
 #: A chapter's last page holding this many lines or fewer (preflight's chapter-tail).
 TAIL = 3
 #: The shares of its line height and spacing a pulled-back chapter keeps, tried in turn.
@@ -50,7 +57,7 @@ def _chapter_starts(document):
     return starts
 
 
-def tail_rules(document, share=TIGHTER[0]):
+def tail_rules(document: Document, share: float = TIGHTER[0]) -> str:
     """CSS that sets each chapter with a tail of TAIL lines or fewer a little tighter (its
     spacing at ``share``); "" when no chapter has one."""
     from weasyprint.formatting_structure import boxes
