@@ -5,9 +5,16 @@ to PDF by WeasyPrint, in-process), an EPUB builder that writes accessibility met
 and reproducible archives, and the ``handout_*`` options.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
 
@@ -16,7 +23,7 @@ logger = logging.getLogger(__name__)
 PRINT_THEME_DIR = Path(__file__).resolve().parent / "print" / "theme"
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     from .checks import book as bookchecks, sources as checks
     from .print import settings as builder
     from .clinics import editions

@@ -5,14 +5,20 @@
     pins REQUIREMENTS_TXT              print the new book's pins cut from a lock file
 """
 
+from __future__ import annotations
+
 import sys
+from typing import TYPE_CHECKING
 
 from . import new
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 COMMANDS = {"new": new.main, "pins": new.pins_main}
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0] in ("-h", "--help"):
         print(__doc__.strip())

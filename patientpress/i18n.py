@@ -27,10 +27,13 @@ Catalogs are read with Babel (a Sphinx dependency) straight from the ``.po`` fil
 compiled ``.mo`` to keep in step, and fuzzy or empty entries count as missing.
 """
 
+from __future__ import annotations
+
 import functools
 import os
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages import Catalog, pofile
 from docutils import nodes
@@ -41,6 +44,13 @@ from sphinx.util.i18n import docname_to_domain
 from sphinx.util.nodes import extract_messages
 
 from . import builders, confread
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +79,7 @@ def _fix(app):
             "entry and remove its '#, fuzzy' line")
 
 
-def N_(text):
+def N_(text: str) -> str:
     """Mark ``text`` as one of our phrases (translated when used, by ``gettext``)."""
     if text not in PHRASES:
         PHRASES.append(text)
@@ -84,7 +94,7 @@ def _read(path, stamp):
             if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
 
 
-def read_catalog(path):
+def read_catalog(path: str | os.PathLike[str]) -> dict[str, str] | None:
     """``{msgid: msgstr}`` of a ``.po`` file, fuzzy and empty entries left out; None when
     there is no such file."""
     path = Path(path)
@@ -94,35 +104,35 @@ def read_catalog(path):
     return _read(path, (stat.st_mtime_ns, stat.st_size))
 
 
-def ours(language):
+def ours(language: str | None) -> dict[str, str]:
     """Our catalog for ``language``: ``{}`` for English or a language we have no words in."""
     if not language or language == OUR_LANGUAGE:
         return {}
     return read_catalog(LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po") or {}
 
 
-def gettext(language, text):
+def gettext(language: str | None, text: str) -> str:
     """``text`` (one of our phrases) in ``language``; the English when it has no translation."""
     return ours(language).get(text, text) if text else text
 
 
-def source_language(config):
+def source_language(config: Config) -> str:
     """The language the book is written in: the one its ``conf.py`` sets (a ``-D language``
     override makes a translation), kept in ``book_source_language``."""
     return config.book_source_language or OUR_LANGUAGE
 
 
-def note_source_language(app, config):
+def note_source_language(app: Sphinx, config: Config) -> None:
     """``book_source_language``, unless the book sets it: the language conf.py writes."""
     if not config.book_source_language:
         config.book_source_language = confread.as_written(app).get("language") or OUR_LANGUAGE
 
 
-def is_translation(config):
+def is_translation(config: Config) -> bool:
     return bool(config.language) and config.language != source_language(config)
 
 
-def book_catalog_dirs(app):
+def book_catalog_dirs(app: Sphinx) -> list[Path]:
     return [Path(app.srcdir, d) / app.config.language / "LC_MESSAGES"
             for d in app.config.locale_dirs]
 
@@ -161,7 +171,7 @@ def _set_settings(app):
     return [name for name in app.config.translated_settings if name in written]
 
 
-def translate_settings(app, config):
+def translate_settings(app: Sphinx, config: Config) -> None:
     if not is_translation(config):
         return
     table, where = {}, []
@@ -181,7 +191,7 @@ def translate_settings(app, config):
                            _fix(app), type="patientpress", subtype="untranslated")
 
 
-def online_address(config):
+def online_address(config: Config) -> None:
     """The translation's own ``html_baseurl``: Read the Docs serves a translation project at
     the main project's address with its language in place of the main one
     (``…/en/latest/`` -> ``…/es/latest/``); its own build passes that address already."""
@@ -191,7 +201,7 @@ def online_address(config):
         config.html_baseurl = f"{head}/{config.language}/{tail}"
 
 
-def write_settings_template(app, exception):
+def write_settings_template(app: Sphinx, exception: Exception | None) -> None:
     """The gettext builder's ``conf.pot``: the strings of ``translated_settings``."""
     if exception or app.builder.name != "gettext":
         return
@@ -238,7 +248,7 @@ def _quoted(msgid, limit=90):
     return f'"{text[:limit]}…"' if len(text) > limit else f'"{text}"'
 
 
-def check_translated(app, doctree):
+def check_translated(app: Sphinx, doctree: nodes.document) -> None:
     """Warn about every message of the document Sphinx found no current translation for."""
     config = app.config
     if app.builder.name == "gettext" or not is_translation(config):
@@ -280,7 +290,8 @@ DRAFT_NOTICE = N_("Draft for review, not for readers. Passages of this page not 
                   "“{label}”.")
 
 
-def flag_draft(app, doctree, untranslated):
+def flag_draft(app: Sphinx, doctree: nodes.document,
+               untranslated: Iterable[nodes.Element]) -> None:
     """Mark each passage left in the source language as that language (a screen reader
     switches voice), label it in the book's language, and say so at the top of the page."""
     config = app.config
@@ -298,7 +309,7 @@ def flag_draft(app, doctree, untranslated):
         logger.info("draft: %d passages of %s left in %r", len(passages), app.env.docname, source)
 
 
-def refuse_draft_release(app, config):
+def refuse_draft_release(app: Sphinx, config: Config) -> None:
     if config.translation_draft and os.environ.get("READTHEDOCS") == "True":
         raise ConfigError("translation_draft builds a draft for review, with untranslated "
                           "passages left in the source language; Read the Docs publishes, so it "
@@ -309,7 +320,7 @@ def refuse_draft_release(app, config):
 # -- the website's language switch ---------------------------------------------------
 
 
-def page_address(config, language, pagename, depth):
+def page_address(config: Config, language: str, pagename: str, depth: int) -> str:
     """Where ``pagename`` is in ``language``'s website, from a page ``depth`` folders down.
 
     On Read the Docs (``READTHEDOCS``), the translation's project address
@@ -325,7 +336,7 @@ def page_address(config, language, pagename, depth):
     return f"{up}{folder}/{page}"
 
 
-def add_language_switch(app, doctree, docname):
+def add_language_switch(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """A link to this page in each other language of ``book_languages``, named in that
     language and marked with it, so a screen reader says it in the right voice."""
     config = app.config
@@ -344,7 +355,7 @@ def add_language_switch(app, doctree, docname):
             section.insert(1, nodes.raw("", html, format="html"))
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # The settings a translation takes from the book's conf.po.
     app.add_config_value("translated_settings", [
         "project", "html_title", "epub_title", "author", "copyright", "epub_publisher",
@@ -365,3 +376,4 @@ def setup(app):
     app.add_config_value("book_languages", {}, "html", types=(dict,))
     app.connect("doctree-resolved", add_language_switch)
     app.connect("build-finished", write_settings_template)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -14,6 +14,8 @@ a path names a folder on the machine that ran ``new``, which a fresh clone elsew
 not have, and pip cannot check a folder against a hash.
 """
 
+from __future__ import annotations
+
 import argparse
 import datetime
 import hashlib
@@ -26,8 +28,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .files import ZIP_EPOCH_MIN, slugify
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
 
 SKELETON = Path(__file__).resolve().parent / "skeleton"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -74,7 +80,7 @@ def _parents(block):
     return via
 
 
-def lock_subset(lock_text, wanted):
+def lock_subset(lock_text: str, wanted: Iterable[str]) -> str:
     """The blocks of ``lock_text`` that ``wanted`` needs: the wanted packages and,
     transitively, every package one of them pulls in (read from the "# via" lines)."""
     blocks = _blocks(lock_text)
@@ -91,21 +97,21 @@ def lock_subset(lock_text, wanted):
     return "\n".join("\n".join(blocks[name]) for name in sorted(keep)) + "\n"
 
 
-def skeleton_wanted():
+def skeleton_wanted() -> list[str]:
     """The package names the skeleton's requirements.in pins (the wheel line aside)."""
     text = (SKELETON / "requirements.in").read_text(encoding="utf-8")
     return [line.split("==")[0].strip().lower() for line in text.splitlines()
             if "==" in line and not line.lstrip().startswith("#")]
 
 
-def pins_text(lock_text):
+def pins_text(lock_text: str) -> str:
     """What ``skeleton/requirements.txt`` holds for the lock file ``lock_text``."""
     return PINS_HEADER + lock_subset(lock_text, skeleton_wanted())
 
 
 # -- the wheel ---------------------------------------------------------------------------
 
-def project_root():
+def project_root() -> Path | None:
     """The source tree this patientpress runs from (its pyproject.toml beside the package),
     or None when it was installed from a wheel."""
     root = PACKAGE_DIR.parent
@@ -115,7 +121,7 @@ def project_root():
     return None
 
 
-def build_wheel(dest_dir):
+def build_wheel(dest_dir: str | os.PathLike[str]) -> Path:
     """Build a wheel of this patientpress into ``dest_dir`` the standard way (pip and
     setuptools, from pyproject.toml, with the pinned setuptools of the running venv), from
     a copy of the package, so no build/ folder lands in the source tree. Byte-identical for
@@ -155,7 +161,7 @@ def _values(title, author, wheel):
             "WHEEL_SHA256": hashlib.sha256(wheel.read_bytes()).hexdigest()}
 
 
-def fill(text, values, python=False):
+def fill(text: str, values: Mapping[str, str], python: bool = False) -> str:
     """The skeleton's ``__NAME__`` placeholders filled in; in Python, a quoted placeholder
     becomes a string literal of the value, whatever quotes or backslashes it holds."""
     for key, value in values.items():
@@ -183,7 +189,7 @@ def _write_skeleton(into, values):
             out.chmod(0o755)
 
 
-def check_target(target):
+def check_target(target: Path) -> None:
     """Refuse a DIR that is a file or holds anything: a book is never written over files."""
     if target.exists() and not target.is_dir():
         raise Refused(f"{target} is a file, not a folder; choose a new folder for the book")
@@ -195,12 +201,12 @@ def check_target(target):
                           "for the book. Nothing was written.")
 
 
-def check_text(label, value):
+def check_text(label: str, value: str) -> None:
     if not value.strip() or "\n" in value or "\r" in value:
         raise Refused(f"the {label} must be one line of text, not {value!r}")
 
 
-def new_book(target, title, author):
+def new_book(target: str | os.PathLike[str], title: str, author: str) -> Path:
     """Write the book project into ``target`` (absent or empty) all at once: it is written
     in a folder beside it and renamed into place, so a failure leaves nothing behind."""
     target = Path(target).absolute()
@@ -227,7 +233,7 @@ def new_book(target, title, author):
     return target
 
 
-def main(argv=None, prog="python -m patientpress new"):
+def main(argv: Sequence[str] | None = None, prog: str = "python -m patientpress new") -> int:
     parser = argparse.ArgumentParser(
         prog=prog, description="Write a new book project into DIR (a new or empty folder).")
     parser.add_argument("dir", metavar="DIR", type=Path, nargs="?")
@@ -270,7 +276,8 @@ def _from_jupyter_book(book):
     return 0
 
 
-def pins_main(argv=None, prog="python -m patientpress pins"):
+def pins_main(argv: Sequence[str] | None = None,
+              prog: str = "python -m patientpress pins") -> int:
     """Print what ``skeleton/requirements.txt`` holds for a lock file (after ``make lock``)."""
     parser = argparse.ArgumentParser(
         prog=prog, description="Cut the new-book pins from a lock file (requirements.txt).")

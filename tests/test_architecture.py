@@ -4,6 +4,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 from conftest import ROOT
@@ -83,3 +84,106 @@ def test_the_exceptions_are_still_exceptions():
     stale = [k for k in LONG_MODULES if sizes.get(k, 0) <= MAX_MODULE_LINES]
     stale += [k for k in LONG_FUNCTIONS if sizes.get(k, 0) <= MAX_FUNCTION_LINES]
     assert stale == []
+
+
+# -- type hints (issue 25, point 6) ---------------------------------------------------------
+
+def _modules():
+    for path in sorted((ROOT / "patientpress").glob("**/*.py")):
+        if "skeleton" not in path.parts:   # a template for new books, not the package's code
+            yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _unannotated(tree, rel):
+    """"file:line name: what lacks an annotation" for each public function and method: its
+    name and its classes' without a leading underscore (a function's own local functions
+    are not public); every parameter but a method's self or cls, and the return."""
+    found = []
+
+    def visit(body, scope):
+        for node in body:
+            if isinstance(node, ast.If):
+                visit(node.body + node.orelse, scope)
+            elif isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                visit(node.body, [*scope, node.name])
+            elif (isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  and not node.name.startswith("_")):
+                args = node.args
+                params = [*args.posonlyargs, *args.args]
+                if scope and not any(ast.unparse(d) == "staticmethod"
+                                     for d in node.decorator_list):
+                    params = params[1:]
+                params += [*args.kwonlyargs, *filter(None, (args.vararg, args.kwarg))]
+                missing = [p.arg for p in params if p.annotation is None]
+                missing += ["return"] if node.returns is None else []
+                if missing:
+                    found.append(f"{rel}:{node.lineno} {'.'.join([*scope, node.name])}: "
+                                 + ", ".join(missing))
+
+    visit(tree.body, [])
+    return found
+
+
+def _returns_a_value(func):
+    stack = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return) and node.value is not None:
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _setup_problems(tree, rel):
+    """A module's setup() that is not ``setup(app: Sphinx) -> ExtensionMetadata``, or
+    ``-> None`` when it returns nothing (Sphinx reads only the extension's own)."""
+    problems = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.name == "setup":
+            wanted = "(app: Sphinx) -> " + ("ExtensionMetadata" if _returns_a_value(node)
+                                            else "None")
+            given = (f"({', '.join(ast.unparse(a) for a in node.args.args)}) -> "
+                     f"{ast.unparse(node.returns) if node.returns else '(none)'}")
+            if given != wanted:
+                problems.append(f"{rel}:{node.lineno} setup{given}, not setup{wanted}")
+    return problems
+
+
+def test_every_public_function_has_type_hints():
+    """Every public function and method of the package says what it takes and gives, and
+    every setup() gives Sphinx's ExtensionMetadata."""
+    found = [m for rel, tree in _modules() for m in _unannotated(tree, rel)]
+    found += [p for rel, tree in _modules() for p in _setup_problems(tree, rel)]
+    assert found == []
+    # The walk sees what it looks for: a module without hints is reported, line by line.
+    tree = ast.parse(textwrap.dedent("""\
+        def setup(app):
+            app.connect("config-inited", check)
+            return {"parallel_read_safe": True}
+
+        def shown(path: str) -> str: ...
+        def _private(path): ...
+
+        class Builder:
+            def wants(self, product) -> bool: ...
+            @staticmethod
+            def run(jobs): ...
+            def _own(self, x): ...
+
+            def outer(self) -> None:
+                def inner(x): ...
+
+        class _Hidden:
+            def run(self, jobs): ...
+        """))
+    assert _unannotated(tree, "x.py") == ["x.py:1 setup: app, return",
+                                          "x.py:9 Builder.wants: product",
+                                          "x.py:11 Builder.run: jobs, return"]
+    assert _setup_problems(tree, "x.py") == [
+        "x.py:1 setup(app) -> (none), not setup(app: Sphinx) -> ExtensionMetadata"]
+    # A setup() that returns its metadata says so; one that returns nothing says None.
+    for source, wanted in (("def setup(app: Sphinx) -> None:\n    return {}\n",
+                            "ExtensionMetadata"),
+                           ("def setup(app: Sphinx) -> ExtensionMetadata:\n    pass\n", "None")):
+        assert _setup_problems(ast.parse(source), "y.py")[0].endswith(f"-> {wanted}")

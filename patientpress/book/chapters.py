@@ -21,7 +21,10 @@ them, :func:`group_parts` heads each part's chapters of the whole-book print doc
 navigation (epub.py).
 """
 
+from __future__ import annotations
+
 from html import escape
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -30,11 +33,24 @@ from sphinx.util.matching import patmatch
 
 from . import words
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Mapping, Sequence
+    from typing import TypeVar
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
+
+    Item = TypeVar("Item")
+    Part = TypeVar("Part")
+
 #: Every chapter handout is written to this folder of the output.
 FOLDER = "chapters"
 
 
-def reading_order(toctree_includes, root):
+def reading_order(toctree_includes: Mapping[str, Iterable[str]],
+                  root: str) -> list[tuple[str, int]]:
     """``[(docname, depth)]``: every document the toctrees reach from ``root``, in reading
     order, each once, at its first place; the root's own entries have depth 1."""
     seen, order = {root}, []
@@ -59,7 +75,7 @@ MOST = 0.6
 MANY = 5
 
 
-def holding_most(order):
+def holding_most(order: Sequence[tuple[str, int]]) -> set[str]:
     """The top-level documents of ``order`` that hold most of the book under them."""
     big, at = set(), 0
     while at < len(order):
@@ -72,7 +88,7 @@ def holding_most(order):
     return big
 
 
-def pick(order, level, exclude=()):
+def pick(order: Sequence[tuple[str, int]], level: int, exclude: Iterable[str] = ()) -> list[str]:
     """The chapters at handout level ``level``: the documents at that depth, and the
     shallower ones with no sub-pages; none that a pattern of ``exclude`` matches. At the
     default level, a top-level document that holds most of the book (:data:`MOST`) is taken
@@ -89,7 +105,7 @@ def pick(order, level, exclude=()):
     return picked
 
 
-def pdf_name(docname):
+def pdf_name(docname: str) -> str:
     """The handout's file, from the document's path: ``chapters/01-x`` ->
     ``chapters/01-x.pdf``; elsewhere the path's parts joined with "-" (``part1/intro`` ->
     ``chapters/part1-intro.pdf``)."""
@@ -99,7 +115,7 @@ def pdf_name(docname):
     return f"{FOLDER}/{'-'.join(parts)}.pdf"
 
 
-def check_names(docnames):
+def check_names(docnames: list[str]) -> list[str]:
     """``docnames``, or an error naming two documents whose handouts would share a file."""
     taken = {}
     for doc in docnames:
@@ -126,7 +142,7 @@ class Guide:
         self.chapters = check_names(pick(self.order, config.handout_chapter_level,
                                          config.handout_chapter_exclude)) if with_chapters else []
 
-    def held_by(self, docname):
+    def held_by(self, docname: str) -> list[str]:
         """The documents ``docname``'s handout holds: itself and its sub-pages."""
         held = [docname]
         for doc, depth in self.order[self.index[docname] + 1:] if docname in self.index else ():
@@ -135,7 +151,7 @@ class Guide:
             held.append(doc)
         return held
 
-    def ancestors(self, docname):
+    def ancestors(self, docname: str) -> list[str]:
         """The documents above ``docname`` in the reading order, the top-level one first."""
         found, depth = [], self.depth.get(docname, 1)
         for doc, level in reversed(self.order[:self.index.get(docname, 0)]):
@@ -144,12 +160,12 @@ class Guide:
                 depth = level
         return found
 
-    def handout_of(self, docname):
+    def handout_of(self, docname: str) -> str | None:
         """The chapter whose handout holds ``docname`` (itself, or one above it), or None."""
         return next((doc for doc in [docname, *reversed(self.ancestors(docname))]
                      if doc in self.chapters), None)
 
-    def where(self, docname, anchor, shown, online):
+    def where(self, docname: str, anchor: str, shown: str, online: bool) -> str:
         """Words for where ``docname`` (at ``anchor``) is in the full guide, for a link out
         of a handout whose text is ``shown``: the titles from its chapter down to it and
         to the section ``anchor`` names, then "online at" when an address follows.
@@ -177,7 +193,7 @@ class Guide:
         return ref.astext() if ref is not None else ""
 
 
-def add_checklist(builder, tree):
+def add_checklist(builder: Builder, tree: nodes.document) -> None:
     """Append the questions checklist (``handout_questions_doc``) to the print document
     ``tree`` when it links to the checklist without holding it: a handout that says "take
     the checklist" carries it. Call it with the tree's references resolved."""
@@ -200,7 +216,7 @@ def add_checklist(builder, tree):
     holder.append(start)
 
 
-def parts(env, root):
+def parts(env: BuildEnvironment, root: str) -> dict[str, tuple[int, str]]:
     """``{docname: (number, caption)}``: the part of each document a captioned toctree of
     the root document lists, and of their sub-pages. Empty unless the root has two or more
     toctrees and one has a caption: a single toctree's caption ("Contents") heads a list,
@@ -219,7 +235,8 @@ def parts(env, root):
     return found
 
 
-def grouped(items, part_of):
+def grouped(items: Iterable[Item],
+            part_of: Callable[[Item], Part | None]) -> list[tuple[Part | None, list[Item]]]:
     """``items`` in order as ``[(part, [items])]``: each run of consecutive items of one
     part together, an item outside any part (``part_of`` gives None) a run of its own."""
     runs = []
@@ -232,7 +249,8 @@ def grouped(items, part_of):
     return runs
 
 
-def group_parts(tree, env, root):
+def group_parts(tree: nodes.document, env: BuildEnvironment,
+                root: str) -> dict[str, tuple[int, str]]:
     """Put each part's chapters of the whole-book print document (after
     :func:`singlefile.lift_chapters`) in a section of its own, headed by the part's title:
     one heading level above its chapters, in the structure tree and the outline. Returns the
@@ -255,7 +273,8 @@ def group_parts(tree, env, root):
     return part_of
 
 
-def contents_items(entries, part_of):
+def contents_items(entries: Iterable[tuple[str, str, str]],
+                   part_of: Mapping[str, tuple[int, str]]) -> str:
     """The printed contents' items for ``entries`` ``[(docname, id, title)]``: a part's
     chapters in a list of their own under its title (``part_of``: :func:`group_parts`)."""
     html = []
@@ -274,10 +293,11 @@ def _check_config(app, config):
                           f"chapter), not {config.handout_chapter_level}")
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # How deep in the toctrees the chapter handouts are cut: 1, one per document the root's
     # toctrees list; 2, one per document those list (leaves above keep their own); ...
     app.add_config_value("handout_chapter_level", 1, "env", types=(int,))
     # Documents (names or globs, as in exclude_patterns) that get no handout of their own.
     app.add_config_value("handout_chapter_exclude", [], "env", types=(list, tuple))
     app.connect("config-inited", _check_config)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,12 +11,20 @@ its MyST extensions, the ``_toc.yml``, sphinx-book-theme; and patientpress's: no
 words (``handout_preset = "book"``), notebooks published with their stored outputs.
 """
 
+from __future__ import annotations
+
 import html
 import importlib.util
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Mapping
+    from typing import Any
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +83,7 @@ def _flat(data, prefix=""):
             yield f"{prefix}{key}", value
 
 
-def plain(text):
+def plain(text: str) -> str:
     """``text`` without HTML tags (a TeachBooks author line holds links and badges): a
     PDF's metadata, its cover and the e-book's metadata print words, not markup."""
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split()).replace(" ,", ",")
@@ -171,7 +179,7 @@ CARRIED = {"title", "author", "copyright", "logo", "exclude_patterns", "only_bui
            *(f"html.{key}" for key in _HTML_THEME_OPTIONS)}
 
 
-def unused(cfg):
+def unused(cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(key, why) for every key of ``cfg`` that is not carried over."""
     found = []
     for key, _ in _flat(cfg):
@@ -186,7 +194,7 @@ def unused(cfg):
     return found
 
 
-def sphinx_values(cfg):
+def sphinx_values(cfg: Mapping[str, Any]) -> dict[str, Any]:
     """The Sphinx settings of a parsed ``_config.yml`` (a mapping)."""
     values = {"extensions": list(EXTENSIONS), "numfig": True, "html_theme": "sphinx_book_theme",
               "external_toc_path": "_toc.yml", "external_toc_exclude_missing": False,
@@ -207,7 +215,7 @@ globals().update(conf_values(__file__))
 '''
 
 
-def write_conf(book):
+def write_conf(book: str | os.PathLike[str]) -> Path:
     """Write ``book``'s conf.py (see :data:`CONF_PY`); ValueError when it cannot."""
     book = Path(book)
     if not (book / "_config.yml").is_file() or not (book / "_toc.yml").is_file():
@@ -221,7 +229,7 @@ def write_conf(book):
     return conf
 
 
-def conf_values(conf_file):
+def conf_values(conf_file: str | os.PathLike[str]) -> dict[str, Any]:
     """The settings of the Jupyter Book whose ``conf.py`` is ``conf_file``, from the
     ``_config.yml`` beside it; each key left out is logged with its reason."""
     import yaml

@@ -8,9 +8,21 @@ print theme's ``page.html`` reads them as ``handout_words``. In a book built in 
 language the phrases come from our message catalog (``i18n.py``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sphinx.errors import ConfigError
 
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from docutils import nodes
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 PATIENT = {
     "kicker": N_("Patient information"),
@@ -69,7 +81,7 @@ PRESETS = {
 }
 
 
-def words(config):
+def words(config: Config) -> dict[str, Any]:
     """The print theme's words for this book, in its language: its preset (from our
     catalog), with its own changes (``handout_words``, from the book's)."""
     preset = {name: gettext(config.language, text) if isinstance(text, str) else text
@@ -77,7 +89,7 @@ def words(config):
     return {**preset, **config.handout_words}
 
 
-def check(app, config):
+def check(app: Sphinx, config: Config) -> None:
     if config.handout_preset not in PRESETS:
         raise ConfigError(f"handout_preset must be one of {sorted(PRESETS)}, not "
                           f"{config.handout_preset!r} (set it in conf.py)")
@@ -87,22 +99,24 @@ def check(app, config):
                           f"{', '.join(PATIENT)}")
 
 
-def css_string(text):
+def css_string(text: str) -> str:
     """``text`` as a CSS string literal, safe inside a ``<style>`` element."""
     escaped = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\a ")
                .replace("<", "\\3c "))
     return f'"{escaped}"'
 
 
-def add_words(app, pagename, templatename, context, doctree):
+def add_words(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
+              doctree: nodes.document | None) -> None:
     context["handout_words"] = found = words(app.config)
     # The print stylesheets' generated words ("Page 3 of 12", " (page 9)"), for page.html.
     context["handout_css_words"] = {name: css_string(found[name]) for name in
                                     ("page", "page_of", "page_ref", "quote_open", "quote_close")}
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_config_value("handout_preset", "patient", "env", types=(str,))
     app.add_config_value("handout_words", {}, "env", types=(dict,))
     app.connect("config-inited", check)
     app.connect("html-page-context", add_words)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -44,15 +44,28 @@ them back. The record is rewritten by every build, incremental ones included (Sp
 pickles its environment only when a document changed), and reading it needs no Sphinx.
 """
 
+from __future__ import annotations
+
 import fnmatch
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.errors import ConfigError
 
 from .. import files
 from . import readability
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable
+    from typing import Any
+
+    from bs4 import Tag
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 RECORD = "bookchecks.json"
 CLAIMS = {"file": "", "count": 0, "min_passage_words": 0, "max_passage_words": 0,
@@ -82,7 +95,7 @@ def _known(name, given, known):
                           f"{', '.join(known)}")
 
 
-def readability_targets(config):
+def readability_targets(config: Config) -> dict[str, Any]:
     """The readability targets of this build's language: its entry in
     ``bookcheck_readability_by_language`` (the language, or its root: "es" for "es_MX"),
     else ``bookcheck_readability``."""
@@ -94,7 +107,7 @@ def readability_targets(config):
     return dict(config.bookcheck_readability)
 
 
-def check_config(app, config):
+def check_config(app: Sphinx, config: Config) -> None:
     _known("bookcheck_readability", config.bookcheck_readability, readability.TARGETS)
     for language, targets in config.bookcheck_readability_by_language.items():
         name = f"bookcheck_readability_by_language[{language!r}]"
@@ -113,7 +126,7 @@ def check_config(app, config):
                               "[CSS selector, phrase]")
 
 
-def record(app, exception):
+def record(app: Sphinx, exception: Exception | None) -> None:
     """Write what the checks need, as this build saw it, into the doctree folder."""
     if exception is not None:
         return
@@ -138,7 +151,7 @@ def record(app, exception):
                        lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # The thresholds change no output: a new value needs no rebuild.
     app.add_config_value("bookcheck_pages", ["*"], "", types=(list, tuple))
     app.add_config_value("bookcheck_readability", {}, "", types=(dict,))
@@ -149,11 +162,12 @@ def setup(app):
                          types=(list, tuple))
     app.connect("config-inited", check_config)
     app.connect("build-finished", record)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
 # -- the built book ----------------------------------------------------------------------
 
-def normalise(text):
+def normalise(text: str) -> str:
     """Text as the checks compare it: straight quotes, single spaces, no space that inline
     markup (a term link) leaves before punctuation."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
@@ -177,17 +191,17 @@ class BuiltBook:
         self.docnames = sorted(self.record["sources"])
         self.terms = {tuple(term) for term in self.record["terms"]}
 
-    def page(self, docname):
+    def page(self, docname: str) -> Path:
         return self.html_dir / f"{docname}.html"
 
-    def main(self, docname):
+    def main(self, docname: str) -> Tag | None:
         """The page's own content (the theme's <article>; role="main" in plain themes)."""
         from bs4 import BeautifulSoup
 
         soup = BeautifulSoup(self.page(docname).read_text(encoding="utf-8"), "html.parser")
         return soup.find("article") or soup.find(attrs={"role": "main"}) or soup.body
 
-    def pages(self):
+    def pages(self) -> list[str]:
         """The documents of ``bookcheck_pages``; a pattern that matches none is an error."""
         patterns = self.record["pages"]
         for pattern in patterns:
@@ -195,7 +209,7 @@ class BuiltBook:
                 raise ValueError(f"bookcheck_pages: {pattern!r} matches no document")
         return [doc for doc in self.docnames if any(fnmatch.fnmatch(doc, p) for p in patterns)]
 
-    def docname_of(self, source):
+    def docname_of(self, source: str | os.PathLike[str]) -> str | None:
         """The document built from ``source`` (relative to the folder of conf.py), or None."""
         wanted = (self.confdir / source).resolve()
         return next((doc for doc, path in self.record["sources"].items()
@@ -204,7 +218,7 @@ class BuiltBook:
 
 # -- front matter ------------------------------------------------------------------------
 
-def front_matter_problems(book):
+def front_matter_problems(book: BuiltBook) -> list[str]:
     """What the opening page lacks of ``bookcheck_front_matter``."""
     items = book.record["front_matter"]
     if not items:
@@ -226,7 +240,7 @@ def front_matter_problems(book):
 
 # -- glossary ----------------------------------------------------------------------------
 
-def term_links(book):
+def term_links(book: BuiltBook) -> dict[tuple[str, str], set[str]]:
     """{(docname, anchor): {pages}} for every internal link to a glossary-style anchor."""
     from urllib.parse import urljoin
 
@@ -241,7 +255,7 @@ def term_links(book):
     return links
 
 
-def glossary_problems(book):
+def glossary_problems(book: BuiltBook) -> list[str]:
     """Too few terms, a term no judged page links to, a term link that lands on no term."""
     minimum = book.record["glossary"]["min_terms"]
     if not book.terms and not minimum:
@@ -265,7 +279,7 @@ def glossary_problems(book):
 
 # -- claim coverage and PEMAT ------------------------------------------------------------
 
-def claims_file(book):
+def claims_file(book: BuiltBook) -> tuple[dict[str, Any], dict[Any, Any]]:
     settings = book.record["claims"]
     if not settings["file"]:
         raise NotApplicable("conf.py sets no bookcheck_claims file")
@@ -288,7 +302,7 @@ def _claim_entry_problems(book, settings, claim, entry):
     return problems
 
 
-def claims_problems(book):
+def claims_problems(book: BuiltBook) -> list[str]:
     """Claims missing or extra, badly mapped, or whose passage the chapter's page lacks."""
     settings, data = claims_file(book)
     claims = {k: v for k, v in data.items() if k != "pemat"}
@@ -317,7 +331,7 @@ def _score(pemat, items):
     return 100 * rated.count("agree") / len(rated) if rated else 0.0
 
 
-def pemat_problems(book):
+def pemat_problems(book: BuiltBook) -> list[str]:
     """PEMAT-P items missing or un-noted; scores under ``min_pemat``."""
     settings, data = claims_file(book)
     pemat = data.get("pemat")
@@ -342,7 +356,8 @@ def pemat_problems(book):
 
 # -- readability -------------------------------------------------------------------------
 
-def readability_problems(book, show=None):
+def readability_problems(book: BuiltBook,
+                         show: Callable[[str], object] | None = None) -> list[str]:
     """Each page of ``bookcheck_pages`` against the build's readability targets (its
     language's in ``bookcheck_readability_by_language``, else ``bookcheck_readability``),
     then all of them together against ``max_smog_book``; ``show`` gets each page's figures."""

@@ -12,16 +12,24 @@ keeps working):
   for ``sphinx-build -v``.
 """
 
+from __future__ import annotations
+
 import difflib
 import os
 import logging as std_logging
 import posixpath
 import weakref
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx import addnodes
 
-def shown_path(path):
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+
+def shown_path(path: str | os.PathLike[str]) -> str:
     """A path as the author would type it: from the current folder when it lies inside."""
     path = Path(os.path.normpath(path))
     try:
@@ -30,7 +38,7 @@ def shown_path(path):
         return path.as_posix()
 
 
-def nearest_reference(env, node):
+def nearest_reference(env: BuildEnvironment, node: addnodes.pending_xref) -> str:
     """For a reference Sphinx could not resolve (an unknown label, document or term), the
     words to add to its warning: the nearest one that exists, or that none comes close."""
     kind, target = node.get("reftype"), node.get("reftarget", "")
@@ -154,7 +162,7 @@ def _not_in_toctree(env, docname):
             "file (a page meant to stand alone takes 'orphan: true' in its front matter)")
 
 
-def install_message_filters(app):
+def install_message_filters(app: Sphinx) -> None:
     _MESSAGES.app = weakref.ref(app)
     for name in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.sphinx.environment",
                  "sphinx.sphinx.domains.std", "sphinx.sphinx.transforms.post_transforms",

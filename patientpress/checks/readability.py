@@ -12,9 +12,18 @@ only). textstat keeps its language in one global object, so every measure sets t
 language it needs and puts textstat's default (``en_US``) back afterwards.
 """
 
+from __future__ import annotations
+
 import contextlib
 import functools
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    from bs4 import Tag
 
 # The targets a book may set in ``bookcheck_readability`` (or, for one language, in
 # ``bookcheck_readability_by_language``), with the language each is measured in (None: any).
@@ -69,7 +78,7 @@ def _textstat():
     return textstat
 
 
-def language_root(language):
+def language_root(language: str | None) -> str:
     """"es" of "es", "es_MX" or "es-419"; English when a build sets no language."""
     return re.split(r"[_-]", str(language or "en"))[0].lower()
 
@@ -92,7 +101,7 @@ def _united_states(match):
     return "EEUU." if ends else "EEUU"
 
 
-def abbreviations(text):
+def abbreviations(text: str) -> str:
     """The text with "EE. UU." written as one word that ends a sentence only where the next
     one starts."""
     return _US.sub(_united_states, text)
@@ -107,7 +116,7 @@ def _sentence(block):
     return block if block.endswith((".", "?", "!")) else block + "."  # list items too
 
 
-def body_text(main):
+def body_text(main: Tag) -> str:
     """The paragraphs and list items of a page's main element (BeautifulSoup), as one text,
     each ending a sentence. Headings, captions, the glossary and navigation are left out."""
     for el in main.select(SKIP):
@@ -122,11 +131,11 @@ def body_text(main):
     return " ".join(blocks)
 
 
-def sentences(text):
+def sentences(text: str) -> list[str]:
     return [s.strip() for s in _END.split(abbreviations(text)) if s.strip()]
 
 
-def words(text):
+def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
@@ -146,7 +155,7 @@ def _scores(text, language):
                 "smog": textstat.smog_index(text)}
 
 
-def stats(text, language="en"):
+def stats(text: str, language: str | None = "en") -> dict[str, Any]:
     """The figures the targets are about, for one text in ``language``."""
     sents = sentences(text)
     lengths = [len(words(s)) for s in sents]
@@ -161,7 +170,7 @@ def stats(text, language="en"):
     }
 
 
-def describe(name, s):
+def describe(name: str, s: Mapping[str, Any]) -> str:
     scores = ""
     if "fkgl" in s:
         scores = f"FKGL {s['fkgl']:.1f}, FRE {s['fre']:.1f}, SMOG {s['smog']:.1f}, "
@@ -172,14 +181,15 @@ def describe(name, s):
             f"{s['mean_sentence']}, longest {s['longest_sentence']} words")
 
 
-def wrong_language(targets, language):
+def wrong_language(targets: Iterable[str], language: str | None) -> list[str]:
     """The targets measured in another language than ``language``, in words."""
     return [f"{key} is measured in {'English' if MEASURED_IN[key] == 'en' else 'Spanish'}, "
             f"and this build's language is {language!r}"
             for key in targets if MEASURED_IN.get(key) not in (None, language_root(language))]
 
 
-def misses(s, targets, smog_key="max_smog", page_targets=PAGE_TARGETS):
+def misses(s: Mapping[str, Any], targets: Mapping[str, Any], smog_key: str = "max_smog",
+           page_targets: Iterable[tuple[str, str, bool, str]] = PAGE_TARGETS) -> list[str]:
     """The targets the figures ``s`` miss, in words; SMOG against ``targets[smog_key]``."""
     found = []
     if targets.get(smog_key) is not None:

@@ -25,12 +25,15 @@
 Each problem is a Sphinx warning, so a strict build (``-W``) fails on it.
 """
 
+from __future__ import annotations
+
 import difflib
 import glob
 import os
 import re
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
@@ -42,6 +45,14 @@ from sphinx.util.i18n import search_image_for_language
 from . import messages
 from ..builders import PRINT
 from ..markup import notebooks, rawhtml
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +80,7 @@ SUGGEST = {"→": "the word “to”, or “-”", "←": "the word “from”",
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-def scheme_of(uri):
+def scheme_of(uri: str | None) -> str:
     """The scheme of ``uri`` as a browser would read it (blanks and controls ignored)."""
     match = _SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", uri or ""))
     return match.group(1).lower() if match else ""
@@ -77,14 +88,14 @@ def scheme_of(uri):
 
 # -- markup stays inert ------------------------------------------------------------------
 
-def apply_docutils_settings(app, env, docnames):
+def apply_docutils_settings(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     env.settings.update(SAFE_DOCUTILS)
     if app.config.book_raw_html:
         env.settings["raw_enabled"] = True   # {raw} html too goes through the sanitizer
     env.settings.update(app.config.docutils_settings or {})
 
 
-def refuse_undecodable(app, env, docnames):
+def refuse_undecodable(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
     """A chapter that is not UTF-8 is reported by name and line, and left out.
 
     Without this Sphinx stops with a traceback ("Encoding error!") naming no file.
@@ -106,7 +117,7 @@ def refuse_undecodable(app, env, docnames):
             env.found_docs.discard(docname)
 
 
-def refuse_unsafe_markup(app, doctree):
+def refuse_unsafe_markup(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     srcdir = Path(env.srcdir).resolve()
@@ -180,7 +191,7 @@ def _raw(app, raw):
     raw.parent.remove(raw)
 
 
-def report_missing_images(app, doctree):
+def report_missing_images(app: Sphinx, doctree: nodes.document) -> None:
     """An image whose file is missing is named as written, with the path looked for.
 
     Sphinx's own warning ("image file not readable: chapters/figures/x.png") gives a path
@@ -243,7 +254,7 @@ def _nearest_picture(looked):
 
 # -- empty chapters ----------------------------------------------------------------------
 
-def check_empty(app, doctree):
+def check_empty(app: Sphinx, doctree: nodes.document) -> None:
     """A chapter with no words under its title would print as a blank page. A toctree, or
     a {bibliography} (sphinxcontrib-bibtex fills it in after reading), is content."""
     docname = app.env.docname
@@ -262,7 +273,7 @@ def check_empty(app, doctree):
 
 # -- glyph coverage of the print font ----------------------------------------------------
 
-def print_font_coverage(code=False):
+def print_font_coverage(code: bool = False) -> tuple[frozenset[int], str]:
     """Code points every face of the embedded print font (``code``: the code font) can
     draw, and the font's name."""
     from ..print import fonts
@@ -299,7 +310,7 @@ def _describe(char, fix):
             + f"handout_characters = {{{char!r}: ...}}")
 
 
-def print_characters(config):
+def print_characters(config: Config) -> dict[int, str | None]:
     """conf.py's ``handout_characters`` as a str.translate table; variation selectors go."""
     table = {k.strip("".join(map(chr, SELECTORS[0]))): v
              for k, v in (config.handout_characters or {}).items()}
@@ -318,7 +329,7 @@ class PrintCharacters(SphinxPostTransform):
     default_priority = 800  # after references are resolved: their texts too
     builders = PRINT
 
-    def run(self, **kwargs):
+    def run(self, **kwargs: Any) -> None:
         table = print_characters(self.config)
         for text in list(self.document.findall(nodes.Text)) if table else ():
             if (new := str(text).translate(table)) != str(text):
@@ -352,7 +363,7 @@ def _line(node):
     return None
 
 
-def check_glyphs(app, env):
+def check_glyphs(app: Sphinx, env: BuildEnvironment) -> None:
     """Report every character of the print document the print font has no glyph for."""
     if app.builder.name != "handout":
         return
@@ -386,7 +397,7 @@ def check_glyphs(app, env):
                            type="patientpress", subtype="glyph")
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # Now, before MyST's builder-inited handler logs its settings.
     messages.install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))

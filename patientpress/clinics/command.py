@@ -19,6 +19,8 @@ machines (a CI matrix, a Kubernetes indexed Job) share a batch, writing to one o
 folder or several.
 """
 
+from __future__ import annotations
+
 import argparse
 import dataclasses
 import hashlib
@@ -30,9 +32,13 @@ import sys
 import tempfile
 import unicodedata
 from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
 
 from ..print import pool
 from .schema import ClinicError, Glyphs, clinic_files, load_folder
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 PRODUCTS = ("book", "large-print", "booklet", "chapters")
 DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
@@ -43,7 +49,7 @@ DEFAULT_PRODUCTS = ("book", "large-print", "booklet")
 SHARD_FORM = "--shard takes K/N with 1 ≤ K ≤ N, e.g. --shard 2/8"
 
 
-def parse_shard(text):
+def parse_shard(text: str) -> tuple[int, int]:
     """(K, N) from ``"K/N"``; :class:`ValueError` with the message for the user."""
     match = re.fullmatch(r"([0-9]+)/([0-9]+)", text.strip())
     if not match or not 1 <= int(match[1]) <= int(match[2]):
@@ -51,7 +57,7 @@ def parse_shard(text):
     return int(match[1]), int(match[2])
 
 
-def shard_of(relpath, n):
+def shard_of(relpath: str | os.PathLike[str], n: int) -> int:
     """The shard (1 to ``n``) that builds the clinic file at ``relpath`` (relative to the
     clinic folder).
 
@@ -66,7 +72,8 @@ def shard_of(relpath, n):
     return int.from_bytes(digest[:8], "big") % n + 1
 
 
-def select_shard(files, folder, k, n):
+def select_shard(files: Iterable[Path], folder: str | os.PathLike[str], k: int,
+                 n: int) -> list[Path]:
     """The clinic files of ``folder`` (sorted) that shard ``k`` of ``n`` builds."""
     return sorted(f for f in files if shard_of(Path(f).relative_to(folder), n) == k)
 
@@ -139,7 +146,7 @@ def _arguments(argv):
     return args
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     args = _arguments(argv)
     shard = args.shard_of
     files = clinic_files(args.folder)
@@ -177,16 +184,16 @@ class Book:
     source: str
     languages: tuple   # the book's own first
 
-    def has(self, language):
+    def has(self, language: str) -> bool:
         return language in self.languages
 
-    def doctrees(self, doctrees, language):
+    def doctrees(self, doctrees: Path, language: str) -> Path:
         """The doctrees of the book in ``language``: ``--doctrees`` for its own, the
         Makefile's ``<doctrees>/../<language>/doctrees`` for a translation."""
         return doctrees if language == self.source else doctrees.parent / language / "doctrees"
 
 
-def read_book(args):
+def read_book(args: argparse.Namespace) -> Book:
     """The :class:`Book` that ``--conf`` and ``--source`` name (conf.py is read, as Sphinx
     reads it, for its ``language`` and ``locale_dirs``)."""
     from sphinx.config import Config

@@ -12,15 +12,27 @@ The command line (:mod:`patientpress.clinics`) reads the clinic files, sets
 staging folder, and one clinic's failure is reported for that clinic alone.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 from ..print import booklet, fonts, paper, pool, qr, render
 from ..book import chapters
 from ..print.builder import HandoutBuilder, PrintDoc
+
+if TYPE_CHECKING:
+    import os
+    from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
+    from .schema import Clinic
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +50,7 @@ class Edition:
         self.name = self.name or self.clinic.slug
 
 
-def direction(text):
+def direction(text: str) -> str:
     """"rtl" when the first strongly directional character of ``text`` is right-to-left."""
     for c in text:
         kind = unicodedata.bidirectional(c)
@@ -54,7 +66,7 @@ def direction(text):
 WIDE_LOGO = 3
 
 
-def logo_ratio(path):
+def logo_ratio(path: Path) -> float:
     """A logo's width over its height (an SVG's viewBox or size, a PNG's pixels); 1 when
     it cannot be told."""
     import re
@@ -77,7 +89,7 @@ def logo_ratio(path):
         return 1
 
 
-def clinic_context(clinic):
+def clinic_context(clinic: Clinic) -> dict[str, Any]:
     """The template context of a clinic's details (``handout_clinic`` in page.html)."""
     return {
         "name": clinic.name, "name_dir": direction(clinic.name),
@@ -89,7 +101,8 @@ def clinic_context(clinic):
     }
 
 
-def render_edition(job):
+def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[str],
+                              list[str]]) -> str | None:
     """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
     problem in words, or None. A :class:`pool.Job` for a render worker.
 
@@ -128,7 +141,7 @@ def render_edition(job):
     return None
 
 
-def spill(pdf):
+def spill(pdf: str | os.PathLike[str]) -> list[str]:
     """How the cover and the back page of a print product with both run over, from the
     PDF's outline: the book's first heading must be on page 2 (the cover is page 1), and
     the back page's heading, the last entry, on the last page. [] when both fit."""
@@ -147,7 +160,7 @@ def spill(pdf):
     return found
 
 
-def printed_details(clinic):
+def printed_details(clinic: Clinic) -> list[str]:
     """Every detail of ``clinic`` that each of its PDFs must print (the preflight checks)."""
     return [clinic.name, clinic.phone, clinic.web, *clinic.address, *clinic.hours,
             *(d for d in (clinic.reviewed_by, clinic.feedback) if d)]
@@ -161,7 +174,7 @@ def _variant(html, name):
     return html.with_name(f"{html.stem}-{name}.html")
 
 
-def advice(clinic):
+def advice(clinic: Clinic) -> str:
     """What to shorten when a clinic's details do not fit a cover or a back page."""
     sizes = {"address": len(clinic.address), "hours": len(clinic.hours)}
     longest = [f"{field} ({n} lines)" for field, n in sorted(sizes.items(), key=lambda i: -i[1])
@@ -183,10 +196,10 @@ class ClinicEditionsBuilder(HandoutBuilder):
     jobs = 0          # render workers (0: one per core)
     timeout = pool.DEFAULT_TIMEOUT
 
-    def wants(self, product):
+    def wants(self, product: str) -> bool:
         return any(product in edition.products for edition in self.editions)
 
-    def print_documents(self, pagename):
+    def print_documents(self, pagename: str) -> list[PrintDoc]:
         docs = []
         for edition in self.editions:
             clinic = edition.clinic
@@ -223,12 +236,12 @@ class ClinicEditionsBuilder(HandoutBuilder):
         if "booklet" in products:
             yield "booklet", "index-booklet.html", f"{slug}-booklet.pdf"
 
-    def finish(self):
+    def finish(self) -> None:
         if any(e.clinic.needs_fallback for e in self.editions):
             fonts.copy_fallback_into(Path(self.outdir) / "_static" / "fonts")
         super().finish()
 
-    def render_job(self, doc, html_text):
+    def render_job(self, doc: PrintDoc, html_text: str) -> pool.Job:
         out = Path(self.outdir)
         clinic = doc.owner.clinic
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out,
@@ -245,7 +258,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
                           fit, fallbacks, printed_details(clinic)),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
-    def render_products(self):
+    def render_products(self) -> None:
         """Render every edition's PDFs, largest first; each outcome goes to on_rendered."""
         from ..print.builder import RENDER_ORDER
 
@@ -265,7 +278,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
                 self.progress.update()
 
 
-def note_without_online_address(app):
+def note_without_online_address(app: Sphinx) -> None:
     """Say once, at the start of a print build, that the book has no online address: its
     PDFs then carry no QR code and no written address. A note, not a warning: a book not
     yet online (a new book, a test book) is no fault, and a strict build must pass."""
@@ -275,6 +288,7 @@ def note_without_online_address(app):
                     "printed product carries a QR code or a 'read it online' address")
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_builder(ClinicEditionsBuilder)
     app.connect("builder-inited", note_without_online_address)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,10 +5,18 @@ UTF-8, empty, not a mapping, a field given twice, a value whose ': ' YAML cannot
 or a line YAML read as a mapping (``- Monday: 8 am``), each with the fix.
 """
 
+from __future__ import annotations
+
 import json
 import re
 import tomllib
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Container
+    from typing import Any
 
 
 class ClinicError(Exception):
@@ -109,7 +117,8 @@ def _colon_in_value(text, mark):
             f"Fix: put the value in quotes: {field}: {_quoted(value)}")
 
 
-def read(path, text_fields):
+def read(path: str | os.PathLike[str],
+         text_fields: Container[str]) -> tuple[dict[str, Any], dict[str, str]]:
     """(the clinic file as a dict, {field: problem} for text read as a mapping, among
     ``text_fields``)."""
     path = Path(path)

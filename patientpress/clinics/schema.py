@@ -8,6 +8,7 @@ by a pydantic model (:class:`Fields`); its errors are worded here, never shown a
 
 import dataclasses
 import difflib
+import os
 import re
 import unicodedata
 import warnings
@@ -56,11 +57,11 @@ class Clinic:
     needs_fallback: bool = False   # has Arabic-script text: add the fallback font
     notes: list = dataclasses.field(default_factory=list)
 
-    def languages(self, source):
+    def languages(self, source: str) -> tuple[str, ...]:
         """The languages of this clinic's editions, the book's own (``source``) first."""
         return tuple(sorted(self.language or (source,), key=lambda lang: lang != source))
 
-    def folder(self, language, source):
+    def folder(self, language: str, source: str) -> str:
         """The name of its edition in ``language`` (a folder, and its PDFs' first part):
         the slug in the book's own language, ``<slug>-<language>`` in another."""
         return self.slug if language == source else f"{self.slug}-{language}"
@@ -73,11 +74,11 @@ class Glyphs:
         self.main = fonts.drawable()
         self.fallback = fonts.fallback_drawable()
 
-    def missing(self, text):
+    def missing(self, text: str) -> list[str]:
         return list(dict.fromkeys(c for c in text if not c.isspace()
                                   and ord(c) not in self.main and ord(c) not in self.fallback))
 
-    def needs_fallback(self, text):
+    def needs_fallback(self, text: str) -> bool:
         return any(ord(c) not in self.main and ord(c) in self.fallback for c in text)
 
 
@@ -298,7 +299,7 @@ def _svg_problem(path, value):
     return None
 
 
-def load_clinic(path, glyphs):
+def load_clinic(path: str | os.PathLike[str], glyphs: Glyphs) -> Clinic:
     """Read and check one clinic file; return a :class:`Clinic` or raise :class:`ClinicError`."""
     path = Path(path)
     data, slips = read(path, TEXT_FIELDS)
@@ -327,12 +328,13 @@ def load_clinic(path, glyphs):
                   needs_fallback=glyphs.needs_fallback("\n".join(shown)), notes=notes)
 
 
-def clinic_files(folder):
+def clinic_files(folder: str | os.PathLike[str]) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir()
                   if p.is_file() and p.suffix.lower() in (".yaml", ".yml", ".toml"))
 
 
-def load_folder(folder, glyphs, source="en"):
+def load_folder(folder: str | os.PathLike[str], glyphs: Glyphs,
+                source: str = "en") -> tuple[list[Clinic], dict[Path, ClinicError]]:
     """All clinics of ``folder``: (good clinics, {file: ClinicError}). ``source`` is the
     book's own language: two clinics clash when any of their editions would get the same
     name (``riverside`` in Spanish and a clinic with the slug ``riverside-es``)."""

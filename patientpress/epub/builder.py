@@ -16,11 +16,14 @@
   with a fixed time (from ``SOURCE_DATE_EPOCH``), so two builds give the same bytes.
 """
 
+from __future__ import annotations
+
 import os
 import re
 import time
 from html import escape, unescape
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zipfile import ZIP_DEFLATED, ZIP_STORED, ZipFile, ZipInfo
 
 from docutils import nodes
@@ -39,6 +42,12 @@ from ..print import fonts
 from ..files import ZIP_EPOCH_MIN, atomic_write, source_date_epoch
 from ..i18n import N_, gettext
 
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
+
 # The heading Sphinx's EPUB builder gives the footnotes it makes of link addresses
 # (epub_show_urls = "footnote"): its SPHINX_FOOTNOTES_RUBRIC, not exported by a public module.
 # Proven on Sphinx 9.0.4; tests/test_epub_polish.py builds an e-book with those footnotes
@@ -47,7 +56,7 @@ SPHINX_FOOTNOTES_RUBRIC = "Footnotes"
 PROVEN_ON = {"sphinx": "9.0.4"}   # tests/test_private_apis.py
 
 
-def smart_text(text, language="en"):
+def smart_text(text: str, language: str = "en") -> str:
     """Quotes and dashes as Sphinx's EPUB navigation writes them (docutils' smartquotes)."""
     text = smartquotes.educateDashesOldSchool(text.replace("&quot;", '"'))
     return smartquotes.educateQuotes(text, language).replace('"', "&quot;")
@@ -97,12 +106,12 @@ CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 DOCUTILS_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>\n?')
 
 
-def fixed_time():
+def fixed_time() -> tuple[int, int, int, int, int, int]:
     epoch = source_date_epoch() or ZIP_EPOCH_MIN
     return time.gmtime(max(epoch, ZIP_EPOCH_MIN))[:6]
 
 
-def add_aria(root):
+def add_aria(root: etree._Element) -> bool:
     """Give every epub:type its DPUB-ARIA role and every role="heading" an aria-level.
 
     Returns True when the document changed. A heading role without a level takes the
@@ -135,7 +144,7 @@ def add_aria(root):
     return changed
 
 
-def head_footnotes(tree):
+def head_footnotes(tree: nodes.Element) -> bool:
     """One "Footnotes" rubric over a document's footnotes, and none over nothing.
 
     With ``epub_show_urls = "footnote"`` Sphinx appends a "Footnotes" rubric to every
@@ -182,13 +191,13 @@ class AccessibleEpubBuilder(Epub3Builder):
     # Formulas as SVG pictures: a reading app may run no MathJax (Sphinx's default).
     math_renderer_name = mathsvg.NAME
 
-    def init_highlighter(self):
+    def init_highlighter(self) -> None:
         super().init_highlighter()
         if self.config.pygments_style is None:   # the book's own choice stands
             self.highlighter = PygmentsBridge("html", CODE_STYLE)
         self.dark_highlighter = None   # a reading app has no dark-mode media query for it
 
-    def copy_static_files(self):
+    def copy_static_files(self) -> None:
         super().copy_static_files()
         folder = Path(self.outdir, "_static", "fonts")
         folder.mkdir(parents=True, exist_ok=True)
@@ -196,7 +205,7 @@ class AccessibleEpubBuilder(Epub3Builder):
             if path.stem.rpartition("-")[2] in CODE_FACES:
                 (folder / path.name).write_bytes(path.read_bytes())
 
-    def handle_finish(self):
+    def handle_finish(self) -> None:
         # Before the package files are written from what the folder holds: a file no
         # reading system takes (a favicon's .ico, a book's .yml, myst-nb's
         # reports/*.err.log) is left out of the e-book without a warning: it is no fault of
@@ -208,26 +217,26 @@ class AccessibleEpubBuilder(Epub3Builder):
         super().handle_finish()
 
     @property
-    def guide_titles(self):
+    def guide_titles(self) -> dict[str, str]:
         """The navigation's title and the guide's, in the book's language (Sphinx's are
         English strings)."""
         return {"toc": gettext(self.config.language, TOC_TITLE),
                 "cover": gettext(self.config.language, COVER_TITLE)}
 
     @property
-    def html_tag(self):
+    def html_tag(self) -> str:
         lang = escape(self.config.epub_language)
         return ('<html xmlns="http://www.w3.org/1999/xhtml" '
                 f'xmlns:epub="http://www.idpf.org/2007/ops" lang="{lang}" xml:lang="{lang}">')
 
-    def add_visible_links(self, tree, show_urls="inline"):
+    def add_visible_links(self, tree: nodes.document, show_urls: str = "inline") -> None:
         super().add_visible_links(tree, show_urls)
         head_footnotes(tree)
 
-    def get_doc_context(self, docname, body, metatags):
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
         return super().get_doc_context(docname, body, DOCUTILS_VIEWPORT.sub("", metatags))
 
-    def content_metadata(self):
+    def content_metadata(self) -> dict[str, Any]:
         """Sphinx's context for content.opf, plus the accessibility metadata of our template."""
         metadata = super().content_metadata()
         cfg = self.config
@@ -259,19 +268,19 @@ class AccessibleEpubBuilder(Epub3Builder):
             features = [f for f in features if f != "alternativeText"]
         return features
 
-    def toc_add_files(self, refnodes):
+    def toc_add_files(self, refnodes: list[dict[str, Any]]) -> None:
         super().toc_add_files(refnodes)
         root = self.config.root_doc
         uri = root + self.out_suffix
         at = next(i for i, node in enumerate(refnodes) if node["refuri"] == escape(uri)) + 1
         refnodes[at:at] = list(self._own_sections(self.env.tocs[root], uri, 1))
 
-    def navigation_doc_metadata(self, navlist):
+    def navigation_doc_metadata(self, navlist: list[epub3.NavPoint]) -> dict[str, Any]:
         # A book in parts: each part an entry with no address over its chapters' list.
         return super().navigation_doc_metadata(self._in_parts(
             navlist, lambda part, items: epub3.NavPoint(escape(part[1]), "", items)))
 
-    def toc_metadata(self, level, navpoints):
+    def toc_metadata(self, level: int, navpoints: list[Any]) -> dict[str, Any]:
         # toc.ncx: a navPoint must point somewhere; a part's points to its first chapter.
         parted = self._in_parts(navpoints, lambda part, items: items[0]._replace(
             navpoint=f"navPoint-part{part[0]}", text=escape(part[1]), children=items))
@@ -304,7 +313,7 @@ class AccessibleEpubBuilder(Epub3Builder):
                     if isinstance(sub, nodes.bullet_list):
                         yield from self._own_sections(sub, uri, level + 1)
 
-    def add_aria_roles(self):
+    def add_aria_roles(self) -> None:
         for name in self.files:
             if not name.endswith(".xhtml"):
                 continue
@@ -313,7 +322,7 @@ class AccessibleEpubBuilder(Epub3Builder):
             if add_aria(tree.getroot()):
                 path.write_bytes(etree.tostring(tree, encoding="utf-8", xml_declaration=True))
 
-    def build_epub(self):
+    def build_epub(self) -> None:
         self.add_aria_roles()
         outname = self.config.epub_basename + ".epub"
         logger.info("writing %s file (reproducible)...", outname)
@@ -354,7 +363,7 @@ def _no_web_notebook_css(app, pagename, templatename, context, doctree):
                                 if "mystnb." not in getattr(css, "filename", str(css))]
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("sphinx.builders.epub3")
     app.connect("html-page-context", _no_web_notebook_css)
     app.connect("config-inited", _navigation_lists_hidden_toctrees)
@@ -370,3 +379,4 @@ def setup(app):
                          lambda config: gettext(config.language, A11Y_SUMMARY), "epub")
     app.add_config_value("epub_a11y_certifier",
                          lambda config: gettext(config.language, A11Y_CERTIFIER), "epub")
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

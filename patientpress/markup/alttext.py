@@ -9,10 +9,20 @@ the brackets (``![A tank by the downpipe](tank.svg)``), a figure or image direct
 (``"mystnb": {"image": {"alt": "..."}}``).
 """
 
+from __future__ import annotations
+
 import posixpath
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +35,7 @@ def _file_name_only(alt, uri):
         ("/" + name, ".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"))
 
 
-def lacking(doctree):
+def lacking(doctree: nodes.Node) -> Iterator[nodes.image]:
     """The pictures of ``doctree`` without words of their own."""
     for image in doctree.findall(nodes.image):
         uri = image.get("uri", "")
@@ -42,7 +52,7 @@ def _line(node):
     return node.line if node is not None else None
 
 
-def check_alt_text(app, doctree):
+def check_alt_text(app: Sphinx, doctree: nodes.document) -> None:
     for image in lacking(doctree):
         uri = image.get("uri", "")
         what = "has no alt text" if not (image.get("alt") or "").strip() else \
@@ -56,12 +66,13 @@ def check_alt_text(app, doctree):
                        type="patientpress", subtype="alt_text")
 
 
-def all_described(env):
+def all_described(env: BuildEnvironment) -> bool:
     """Whether every picture of the book has words of its own (the e-book's claim)."""
     return not any(next(lacking(env.get_doctree(doc)), None) is not None
                    for doc in sorted(env.found_docs))
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # After the missing pictures are replaced by their alt text (sources.py, 450).
     app.connect("doctree-read", check_alt_text, priority=460)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -39,7 +39,7 @@ def _break_at(chars, start, limit):
     return end
 
 
-def wrap_line(line, columns=COLUMNS):
+def wrap_line(line: str, columns: int = COLUMNS) -> str:
     """One line of highlighted HTML, broken into lines of at most ``columns`` characters,
     each continuation after :data:`MARK` (which takes two of its columns)."""
     pieces = _PIECE.findall(line)
@@ -55,7 +55,7 @@ def wrap_line(line, columns=COLUMNS):
     return "".join((f"\n{MARK} " if i in cuts else "") + p for i, p in enumerate(pieces))
 
 
-def wrap(block_html, columns=COLUMNS):
+def wrap(block_html: str, columns: int = COLUMNS) -> str:
     """Every ``<pre>`` of ``block_html`` with its long lines wrapped."""
     def one(match):
         head, body, tail = match.groups()
@@ -67,7 +67,7 @@ class WrapsCode:
     """A translator mixin: Sphinx's own highlighted block, with its long lines wrapped
     (the print and e-book translators take it)."""
 
-    def visit_literal_block(self, node):
+    def visit_literal_block(self, node: nodes.literal_block) -> None:
         start = len(self.body)
         try:
             super().visit_literal_block(node)

@@ -16,10 +16,20 @@ namespace, which is not XHTML (EPUBCheck: RSC-005), and WeasyPrint would tag eac
 figure with no alternative text (a PDF/UA failure).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 from ..builders import STATIC
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 #: The builders that print or package the book (a clinic edition is a handout).
 BUILDERS = STATIC
@@ -36,7 +46,7 @@ class ShowEveryPanel(SphinxPostTransform):
     default_priority = 190
     builders = BUILDERS
 
-    def run(self, **kwargs):
+    def run(self, **kwargs: Any) -> None:
         for icon in list(self.document.findall(lambda n: n.tagname == "sd_icon")):
             icon.parent.remove(icon)
         for node in list(self.document.findall(lambda n: _component(n, "dropdown"))):
@@ -58,5 +68,6 @@ class ShowEveryPanel(SphinxPostTransform):
                                                           if c != "sd-tab-content")]
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(ShowEveryPanel)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -11,12 +11,19 @@ the e-book and the PDFs read the same doctree, so they show one order. A glossar
 ``:sorted:`` keeps its author's order.
 """
 
+from __future__ import annotations
+
 import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 #: Languages whose alphabet has "ñ" as a letter after "n" (CLDR's tailoring).
 N_TILDE_LANGUAGES = {"es", "gl", "eu", "ast"}
@@ -30,7 +37,7 @@ def _collator():
     return pyuca.Collator()
 
 
-def sort_key(text, language):
+def sort_key(text: str, language: str | None) -> tuple[float, ...]:
     """``text``'s place in ``language``'s alphabetical order."""
     collator = _collator()
     text = unicodedata.normalize("NFD", text)
@@ -47,13 +54,13 @@ def sort_key(text, language):
     return collator.sort_key_from_collation_elements(elements)
 
 
-def entry_text(item):
+def entry_text(item: nodes.Element) -> str:
     """The words of a glossary entry's first term, as the reader sees them."""
     term = next(iter(item.findall(nodes.term)), None)
     return " ".join((term or item).astext().split())
 
 
-def sort_glossaries(app, doctree):
+def sort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
     language = app.config.language
     for glossary in doctree.findall(addnodes.glossary):
         if not glossary.get("sorted"):
@@ -65,6 +72,7 @@ def sort_glossaries(app, doctree):
             deflist.extend(items)
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # After Sphinx's own transforms, the translation among them.
     app.connect("doctree-read", sort_glossaries)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

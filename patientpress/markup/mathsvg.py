@@ -21,6 +21,8 @@ back to the LaTeX source as code. Macros a book gives MathJax in ``conf.py``
 to the pictures too.
 """
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import html
@@ -28,12 +30,22 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from docutils import nodes
 from sphinx.locale import _
 from sphinx.util import logging
 from sphinx.util.math import get_node_equation_number
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import NoReturn
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
+    from sphinx.writers.html5 import HTML5Translator
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +147,7 @@ def _display(latex):
     return text
 
 
-def macros(config):
+def macros(config: Config) -> str:
     """The book's MathJax macros as LaTeX definitions (``\\newcommand``), to put before
     each formula; "" for none."""
     found = {}
@@ -150,7 +162,7 @@ def macros(config):
     return "".join(definitions)
 
 
-def to_mathml(latex, display, prefix=""):
+def to_mathml(latex: str, display: bool, prefix: str = "") -> str:
     """The MathML of ``latex`` (after the definitions ``prefix``); :class:`MathError` when
     it is not LaTeX this can draw."""
     latex = _mathjax(latex)
@@ -200,7 +212,7 @@ def _math_in_text(tree):
 
 
 @functools.lru_cache(maxsize=None)
-def draw(latex, display, prefix=""):
+def draw(latex: str, display: bool, prefix: str = "") -> Drawing:
     """The :class:`Drawing` of ``latex``; :class:`MathError` when it cannot be drawn."""
     mathml = to_mathml(latex, display, prefix)
     import ziamath
@@ -221,7 +233,7 @@ def draw(latex, display, prefix=""):
     return Drawing(name, data, float(svg.get("width")) / SIZE, depth / SIZE)
 
 
-def problem(latex, display, prefix=""):
+def problem(latex: str, display: bool, prefix: str = "") -> str | None:
     """Why ``latex`` cannot be drawn, in words; None when it can."""
     try:
         draw(latex, display, prefix)
@@ -230,7 +242,7 @@ def problem(latex, display, prefix=""):
     return None
 
 
-def check_formulas(app, doctree):
+def check_formulas(app: Sphinx, doctree: nodes.document) -> None:
     """Warn, with the file and line, about every formula that cannot be drawn."""
     for node in doctree.findall(lambda n: isinstance(n, (nodes.math, nodes.math_block))):
         display = isinstance(node, nodes.math_block)
@@ -245,7 +257,7 @@ def _folder(builder):
     return Path(builder.outdir, builder.imagedir, "math")
 
 
-def a11y_features(builder, features):
+def a11y_features(builder: Builder, features: Iterable[str]) -> list[str]:
     """The e-book's accessibility features, with ``describedMath`` when it has formulas:
     each one's picture carries its LaTeX as alternative text."""
     if any(_folder(builder).glob("*.svg")) and "describedMath" not in features:
@@ -278,14 +290,14 @@ def _fallback(self, node):
     return f'<code class="math-source">{self.encode(node.astext().strip())}</code>'
 
 
-def visit_math(self, node):
+def visit_math(self: HTML5Translator, node: nodes.math) -> NoReturn:
     self.body.append(self.starttag(node, "span", "", CLASS="math notranslate"))
     self.body.append(_picture(self, node, False) or _fallback(self, node))
     self.body.append("</span>")
     raise nodes.SkipNode
 
 
-def visit_displaymath(self, node):
+def visit_displaymath(self: HTML5Translator, node: nodes.math_block) -> NoReturn:
     self.body.append(self.starttag(node, "div", CLASS="math math-display notranslate"))
     if node["number"]:
         self.body.append(f'<span class="eqno">({get_node_equation_number(self, node)})')
@@ -296,15 +308,16 @@ def visit_displaymath(self, node):
     raise nodes.SkipNode
 
 
-def keep_mathjax_on_web(app, config):
+def keep_mathjax_on_web(app: Sphinx, config: Config) -> None:
     """The website keeps MathJax unless the book chose otherwise: with a second renderer
     registered, Sphinx would otherwise pick that one for every HTML builder."""
     if config.html_math_renderer is None:
         config.html_math_renderer = "mathjax"
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_html_math_renderer(NAME, inline_renderers=(visit_math, None),
                                block_renderers=(visit_displaymath, None))
     app.connect("config-inited", keep_mathjax_on_web)
     app.connect("doctree-read", check_formulas)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,10 +28,13 @@ and Markdown pages as ours (``notebooks.py``). Hard breaks, task boxes and ``%``
 are a transform (``Leftovers``), so they work whichever parser read the page.
 """
 
+from __future__ import annotations
+
 import logging as std_logging
 import os
 import re
 import weakref
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from docutils.transforms import Transform
@@ -43,6 +46,14 @@ from myst_parser.warnings_ import create_warning
 from sphinx.errors import ConfigError
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from markdown_it import MarkdownIt
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +135,7 @@ def _comment_inline(state, silent):
     return True
 
 
-def html_comments_plugin(md):
+def html_comments_plugin(md: MarkdownIt) -> None:
     """Drop HTML comments, whether or not MyST's HTML syntax is on (no token is made)."""
     md.block.ruler.before("html_block", "html_comment", _comment_block,
                           {"alt": ["paragraph", "reference", "blockquote"]})
@@ -136,7 +147,7 @@ def html_comments_plugin(md):
 class hard_break(nodes.Inline, nodes.Element):
     """A line break inside a paragraph (Markdown's two trailing spaces or backslash)."""
 
-    def astext(self):
+    def astext(self) -> str:
         return "\n"
 
 
@@ -155,7 +166,7 @@ def _visit_text(translator, node):
 
 # -- task lists ---------------------------------------------------------------------------
 
-def task_box(done):
+def task_box(done: bool) -> nodes.inline:
     """A task list's box (``- [x]``, ``- [ ]``), which MyST writes as a raw HTML checkbox that
     ``checks.py`` refuses: a box the stylesheets draw (the print font has no ☐ or ☑), holding
     the state in words, which a screen reader reads and the print stylesheets hide."""
@@ -173,7 +184,7 @@ class Leftovers(Transform):
 
     default_priority = 100   # before Sphinx's own transforms read the text
 
-    def apply(self):
+    def apply(self) -> None:
         for node in list(self.document.findall(lambda n: isinstance(n, (nodes.raw,
                                                                          nodes.comment)))):
             if isinstance(node, nodes.comment):
@@ -207,7 +218,7 @@ UPSTREAM_PARSE_SHA256 = "0d71d5731b4a6f7c643ac3d578f5c690f02710b43d18b270160ccda
 class Parser(MystParser):
     """MyST's Sphinx parser with the comment rules above."""
 
-    def parse(self, inputstring, document):
+    def parse(self, inputstring: str, document: nodes.document) -> None:
         # As MystParser.parse (myst-parser 5.2), which makes its Markdown parser inside.
         config = document.settings.env.myst_config
         try:
@@ -232,7 +243,7 @@ class UnresolvedAsText(SphinxPostTransform):
     default_priority = 11   # after MyST's resolver (9) and Sphinx's (10)
     builders = ("epub", "handout", "clinic-editions")
 
-    def run(self, **kwargs):
+    def run(self, **kwargs: Any) -> None:
         for ref in list(self.document.findall(nodes.reference)):
             if self._unresolved(ref):
                 ref.replace_self(nodes.inline("", "", *ref.children))
@@ -251,7 +262,7 @@ class UnresolvedAsText(SphinxPostTransform):
 
 # -- unknown roles and directives ----------------------------------------------------------
 
-def provider(name):
+def provider(name: str) -> tuple[str | None, str] | None:
     """(package, extension) that provides role or directive ``name``, or None."""
     name = name.lower()
     if name in PROVIDERS:
@@ -262,7 +273,7 @@ def provider(name):
     return None
 
 
-def unknown_message(kind, name):
+def unknown_message(kind: str, name: str) -> str:
     """What an author reads for an unknown role or directive ``name``."""
     found = provider(name)
     if found is None:
@@ -323,7 +334,7 @@ class _UnknownMarkup(std_logging.Filter):
 _UNKNOWN = _UnknownMarkup()
 
 
-def check_bibfiles(app, config):
+def check_bibfiles(app: Sphinx, config: Config) -> None:
     """A bibtex_bibfiles entry that is missing beside conf.py but in the sources is named
     with the path to write (see the module's docstring)."""
     for name in getattr(config, "bibtex_bibfiles", None) or ():
@@ -335,12 +346,12 @@ def check_bibfiles(app, config):
                 f"{os.path.relpath(inside, app.confdir)!r} in bibtex_bibfiles")
 
 
-def wants_notebooks(app):
+def wants_notebooks(app: Sphinx) -> bool:
     """Whether the book reads notebooks: myst_nb in ``extensions``, before or after us."""
     return "myst_nb" in app.config.extensions or "myst_nb" in app.extensions
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # One MyST parser for Markdown, ours: myst-nb registers its own for .md (and
     # .ipynb) and myst_parser's setup would then refuse the .md suffix, so with myst_nb in
     # extensions, wherever it is listed, myst-nb is set up here (now, or by Sphinx before

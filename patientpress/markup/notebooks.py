@@ -20,9 +20,19 @@
   taken as off. ipykernel comes with myst-nb, so the notebooks run when asked.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +44,7 @@ SCRIPT = ("application/vnd.jupyter.widget-view+json", "application/javascript")
 BUILDERS = ("html", "dirhtml", "singlehtml", "epub", "handout", "clinic-editions")
 
 
-def choose_outputs(app, config):
+def choose_outputs(app: Sphinx, config: Config) -> None:
     """Every builder of ours shows the forms of :data:`SHOWN`, none with script; the
     book's own ``nb_mime_priority_overrides`` still win (they come after)."""
     ours = [(builder, mime, rank) for builder in BUILDERS
@@ -42,7 +52,7 @@ def choose_outputs(app, config):
     config.nb_mime_priority_overrides = [*ours, *(config.nb_mime_priority_overrides or ())]
 
 
-def execution_off(app, config):
+def execution_off(app: Sphinx, config: Config) -> None:
     """A book's notebooks are published with their stored outputs unless the book asks to
     run them ("cache", "force" or "inline"): myst-nb's default, "auto", would run every
     notebook that has a cell without output, on whatever kernel the machine has."""
@@ -50,7 +60,7 @@ def execution_off(app, config):
         config.nb_execution_mode = "off"
 
 
-def notebook_suffixes(app, config):
+def notebook_suffixes(app: Sphinx, config: Config) -> None:
     """``.md`` and ``.ipynb`` read by myst-nb's parser (ours), even after another build in the
     same process: Sphinx 9's ``merge_source_suffix`` writes the registry's suffixes into
     ``source_suffix``'s default dict itself, shared by every later configuration, so a build
@@ -64,13 +74,13 @@ def notebook_suffixes(app, config):
     config.source_suffix = suffixes
 
 
-def output_folder(env):
+def output_folder(env: BuildEnvironment) -> str | None:
     """Where myst-nb writes a notebook's pictures (beside the output folder), or None."""
     nb_config = getattr(env, "mystnb_config", None)
     return getattr(nb_config, "output_folder", None) or None
 
 
-def attachments_saved(notebook, env):
+def attachments_saved(notebook: NotebookNode, env: BuildEnvironment) -> bool:
     """A Markdown cell's pasted pictures (``![](attachment:image.png)``, kept inside the
     notebook), which myst-nb leaves as a link to nothing, written as files beside its
     outputs and linked from the cell; True when the notebook held any."""
@@ -150,7 +160,7 @@ def _parser_class():
     return NbParser
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.setup_extension("myst_nb")
     app.add_source_parser(_parser_class(), override=True)
     app.add_post_transform(_hidden_shown())
@@ -158,3 +168,4 @@ def setup(app):
     app.connect("config-inited", choose_outputs)
     app.connect("config-inited", execution_off)
     app.connect("config-inited", notebook_suffixes, priority=700)   # before Sphinx's, at 800
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

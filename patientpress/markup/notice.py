@@ -10,11 +10,20 @@ how old it is and who checked it. A book nobody has reviewed prints no reviewer:
 of it is made up.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx.errors import ConfigError
 
 from ..builders import PAGES
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+    from sphinx.util.typing import ExtensionMetadata
 
 #: Today's words, for a book that sets none.
 DEFAULT_NOTICE = N_("This guide gives general information. It is not medical advice. Talk "
@@ -30,7 +39,7 @@ def _default_notice(config):
     return gettext(config.language, DEFAULT_NOTICE) if config.handout_preset == "patient" else ""
 
 
-def reviewed_by(config):
+def reviewed_by(config: Config) -> str:
     """Who reviewed the book, as one sentence ("Reviewed by Dr Ana Ruiz, neurologist (March
     2027)."); "" when ``patient_reviewed_by`` names nobody."""
     who = config.patient_reviewed_by
@@ -40,7 +49,7 @@ def reviewed_by(config):
         **{key: who[key].strip() for key in REVIEWER_KEYS})
 
 
-def page_notice(config):
+def page_notice(config: Config) -> str:
     """The notice as one paragraph of text, with the review date and reviewer; "" for none."""
     parts = [config.patient_notice.strip()]
     if config.handout_review_date:
@@ -50,7 +59,7 @@ def page_notice(config):
     return " ".join(p for p in parts if p)
 
 
-def check_reviewer(app, config):
+def check_reviewer(app: Sphinx, config: Config) -> None:
     """A reviewer is a person with a role and a date, or nobody: never half a line."""
     who = config.patient_reviewed_by
     if not who:
@@ -68,7 +77,7 @@ def check_reviewer(app, config):
                           f"{REVIEWER_EXAMPLE}; leave it out while nobody has reviewed it.")
 
 
-def add_notice(app, doctree, docname):
+def add_notice(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.name not in PAGE_BUILDERS or docname == app.config.root_doc:
         return
     text = page_notice(app.config)
@@ -77,7 +86,7 @@ def add_notice(app, doctree, docname):
                                        classes=["page-notice"]))
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     # The words belong to the book: another subject, another language, another notice.
     # A book that is not a patient handout (handout_preset = "book") has no caution.
     app.add_config_value("patient_notice", _default_notice, "env", types=(str,))
@@ -88,3 +97,4 @@ def setup(app):
     app.add_config_value("patient_reviewed_by", {}, "env", types=(dict,))
     app.connect("config-inited", check_reviewer)
     app.connect("doctree-resolved", add_notice)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -4,12 +4,22 @@ Neither is built from the network or from files outside the book (pictures insid
 checked by ``checks.py``).
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from ..builders import STATIC
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 PICTURE_ONLINE = N_("Picture online:")
@@ -27,7 +37,7 @@ class RemotePictures(SphinxPostTransform):
     default_priority = 90  # before Sphinx's ImageDownloader (100) fetches it
     builders = STATIC
 
-    def run(self, **kwargs):
+    def run(self, **kwargs: Any) -> None:
         for image in list(self.document.findall(nodes.image)):
             uri = image.get("uri", "")
             if "://" not in uri:
@@ -52,5 +62,6 @@ class RemotePictures(SphinxPostTransform):
                 image.replace_self(nodes.paragraph("", said, link))
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.add_post_transform(RemotePictures)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,12 +53,12 @@ def _cleaner():
         link_rel="noopener noreferrer", strip_comments=True)
 
 
-def sanitize(html):
+def sanitize(html: str) -> str:
     """``html`` with only what :data:`TAGS` and the attribute lists allow, as XHTML."""
     return _xhtml(_cleaner()(html))
 
 
-def removed(before, after):
+def removed(before: str, after: str) -> str:
     """What the sanitizer took out, in words ("<script>, onclick="), for a message; "" when
     it only normalised the markup."""
     found = []
@@ -78,7 +78,7 @@ _CLOSE = re.compile(r"</([a-zA-Z][\w-]*)\s*>$")
 _VOID_TAGS = {"br", "hr", "img", "col", "wbr", "input", "area", "source"}
 
 
-def join_inline(parent):
+def join_inline(parent: nodes.Element) -> None:
     """Inline HTML that MyST gives as separate pieces (``<span class="c">``, the text,
     ``</span>``) joined into one raw node, its text escaped, so that the sanitizer sees the
     element whole (one piece at a time, it would close the span before its text)."""

@@ -13,11 +13,19 @@ its title, marked as the booklet in that language, and its bookmarks, each leadi
 sheet side that holds its page.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.generic import NameObject
 
 from ..files import atomic_write
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
 
 BOOKLET = N_("booklet")
 
@@ -29,7 +37,7 @@ SHEETS = {
 }
 
 
-def padded_order(count):
+def padded_order(count: int) -> list[int | None]:
     """Source page indices (0-based) in reading order, with ``None`` for blank pages.
 
     Blanks go before the last page so that the back page stays the back cover.
@@ -40,7 +48,7 @@ def padded_order(count):
     return list(range(count - 1)) + [None] * blanks + [count - 1]
 
 
-def fold_order(total):
+def fold_order(total: int) -> list[tuple[int, int]]:
     """(left, right) positions, 0-based, of each sheet side: front of sheet 1, back of
     sheet 1, front of sheet 2, ... for a booklet of ``total`` pages (a multiple of 4)."""
     if total % 4:
@@ -62,7 +70,8 @@ def _place(sheet, page, x0, cell_w, cell_h):
     sheet.merge_transformed_page(page, Transformation().scale(scale).translate(dx, dy))
 
 
-def impose(source_pdf, booklet_pdf, paper="a4"):
+def impose(source_pdf: str | os.PathLike[str], booklet_pdf: str | os.PathLike[str],
+           paper: str = "a4") -> int:
     """Write ``booklet_pdf``: the pages of ``source_pdf`` two per sheet side, in fold order,
     on landscape A4 (``paper="a4"``) or Letter (``"letter"``) sheets. Returns the number
     of sheet sides written."""
@@ -83,7 +92,7 @@ def impose(source_pdf, booklet_pdf, paper="a4"):
     return len(writer.pages)
 
 
-def sheet_side(order, index):
+def sheet_side(order: Sequence[int | None], index: int) -> int:
     """The sheet side (0-based, as written) that shows source page ``index``."""
     position = order.index(index)
     return next(side for side, pair in enumerate(fold_order(len(order))) if position in pair)

@@ -9,7 +9,9 @@ handout per chapter and a large-print edition.
 
 import dataclasses
 import html
+from collections.abc import Set
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx import addnodes
@@ -68,18 +70,18 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     # -- theme ---------------------------------------------------------------
 
-    def get_theme_config(self):
+    def get_theme_config(self) -> tuple[str, dict[str, str | int | bool]]:
         return "patientpress_print", {}
 
-    def init_js_files(self):
+    def init_js_files(self) -> None:
         # No script ever reaches the print document.
         pass
 
-    def init_css_files(self):
+    def init_css_files(self) -> None:
         # Only the print theme's stylesheet; the web theme's CSS costs minutes in WeasyPrint.
         pass
 
-    def create_pygments_style_file(self):
+    def create_pygments_style_file(self) -> None:
         pass
 
     # -- assembly ------------------------------------------------------------
@@ -163,10 +165,10 @@ class HandoutBuilder(SingleFileHTMLBuilder):
     # -- context -------------------------------------------------------------
 
     @property
-    def online_url(self):
+    def online_url(self) -> str:
         return (self.config.handout_online_url or "").strip()
 
-    def get_doc_context(self, docname, body, metatags):
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
         ctx = super().get_doc_context(docname, body, metatags)
         cfg = self.config
         product = getattr(self, "_product", {"kind": "book", "title": cfg.project})
@@ -215,15 +217,15 @@ class HandoutBuilder(SingleFileHTMLBuilder):
 
     # -- output --------------------------------------------------------------
 
-    def chapter_docnames(self):
+    def chapter_docnames(self) -> list[str]:
         """The documents with a handout of their own, in reading order (chapters.py)."""
         return self._guide.chapters
 
-    def wants(self, product):
+    def wants(self, product: str) -> bool:
         """Whether this build makes ``product`` ("book", "large-print", "chapters", ...)."""
         return product in self.config.handout_products
 
-    def print_documents(self, pagename):
+    def print_documents(self, pagename: str) -> list[PrintDoc]:
         """The print documents (:class:`PrintDoc`) written for page ``pagename``: the
         whole book and its large-print edition for the root document, one handout for a
         chapter."""
@@ -243,8 +245,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                                  sheets("large"), "large"))
         return docs
 
-    def handle_page(self, pagename, addctx, templatename="page.html", *, outfilename=None,
-                    event_arg=None):
+    def handle_page(self, pagename: str, addctx: dict[str, Any], templatename: str = "page.html",
+                    *, outfilename: Path | None = None, event_arg: Any = None) -> None:
         """Write each print document of a page: the page's context with the document's own
         on top (its stylesheets; a clinic edition's details)."""
         if templatename != "page.html":
@@ -256,7 +258,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             if doc.pdf is not None:
                 self._print_docs.append(dataclasses.replace(doc, page=pagename))
 
-    def write_documents(self, _docnames):
+    def write_documents(self, _docnames: Set[str]) -> None:
         """The print documents: the whole book (with its large print), then each chapter's.
 
         Not Sphinx's single-file assembly (one document, its numbers written over the
@@ -279,13 +281,13 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         self.write_doc_serialized(docname, tree)
         self.write_doc(docname, tree)
 
-    def create_translator(self, *args):
+    def create_translator(self, *args: Any) -> nodes.NodeVisitor:
         # The numbers a print document prints are its own, keyed by its prefixed ids: the
         # environment's table for the page, which write_doc took, is set aside here.
         self.secnumbers, self.fignumbers = self._printed_numbers
         return super().create_translator(*args)
 
-    def get_target_uri(self, docname, typ=None):
+    def get_target_uri(self, docname: str, typ: str | None = None) -> str:
         """A document's address inside a print document (singlefile.document_uri), which
         the assembly points at its prefixed ids; another page's, as Sphinx writes it."""
         if docname in self.env.all_docs:
@@ -309,12 +311,12 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                              "page": docname + ".html"}
             self._write_print_document(docname, wrapper, printed)
 
-    def finish(self):
+    def finish(self) -> None:
         super().finish()
         fonts.copy_into(self.outdir / "_static" / "fonts")
         self.render_products()
 
-    def render_job(self, doc, html_text):
+    def render_job(self, doc: PrintDoc, html_text: str) -> pool.Job:
         """The :class:`pool.Job` that renders ``doc`` (a worker runs it)."""
         out = Path(self.outdir)
         roots = [str(p) for p in (self.srcdir, self.confdir / "_static", out)]
@@ -323,7 +325,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, [], doc.page),),
                         timeout=self.config.handout_timeout, what=rel, target=doc.pdf)
 
-    def render_products(self):
+    def render_products(self) -> None:
         """Render every product's print document to PDF, in the render worker processes.
 
         A PDF whose inputs (its print document, the stylesheets, pictures and fonts of the

@@ -12,11 +12,19 @@ of a print document are prefixed in place: :class:`Bibliographies` gives each re
 fresh copies, so that a second print document is not printed with the first one's ids.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.errors import ExtensionError
 
 from . import singlefile
+
+if TYPE_CHECKING:
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
 
 #: The class of the section that holds a chapter handout's cited works.
 CITED_WORKS = "cited-works"
@@ -37,7 +45,7 @@ class Bibliographies:
         self.saved = {key: {k: n.deepcopy() for k, n in bib.citation_nodes.items()}
                       for key, bib in _bibliographies(env).items()}
 
-    def refresh(self, env):
+    def refresh(self, env: BuildEnvironment) -> None:
         """Put fresh copies of the saved nodes in the environment."""
         for key, bib in _bibliographies(env).items():
             for k, node in self.saved.get(key, {}).items():
@@ -68,7 +76,8 @@ def _cited(builder, doc, anchors, bibliographies):
     return top, works
 
 
-def add_cited_works(builder, tree, docname, bibliographies):
+def add_cited_works(builder: Builder, tree: nodes.document, docname: str,
+                    bibliographies: Bibliographies) -> None:
     """Copy into the handout of ``docname`` (its resolved ``tree``) the citations it links
     to in other documents, one section per document that holds them, with that document's
     title and ids (so a link to the bibliography page itself lands on it too)."""

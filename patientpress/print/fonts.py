@@ -7,9 +7,15 @@ They are copied (not linked) so that WeasyPrint's sandbox only ever reads the bu
 details (clinicfile.py) are both held to it.
 """
 
+from __future__ import annotations
+
 import functools
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import os
 
 FAMILY = "Atkinson Hyperlegible"
 FALLBACK_FAMILY = "Noto Sans Arabic"
@@ -17,7 +23,7 @@ FALLBACK_FAMILY = "Noto Sans Arabic"
 FALLBACK_FILE = "NotoSansArabic.ttf"
 
 
-def font_files():
+def font_files() -> list[Path]:
     import fontpkg_atkinson_hyperlegible as pkg
 
     files = sorted((Path(pkg.__file__).parent / "files").glob("*.ttf"))
@@ -32,7 +38,7 @@ MONO_FAMILY = "IBM Plex Mono"
 MONO_FACES = ("Regular", "Bold", "Italic", "BoldItalic")
 
 
-def mono_font_files():
+def mono_font_files() -> list[Path]:
     """The code font's four faces (PyPI fontpkg-ibm-plex-mono)."""
     import fontpkg_ibm_plex_mono as pkg
 
@@ -40,7 +46,7 @@ def mono_font_files():
     return [folder / f"IBMPlexMono-{face}.ttf" for face in MONO_FACES]
 
 
-def copy_into(folder):
+def copy_into(folder: str | os.PathLike[str]) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for f in [*font_files(), *mono_font_files()]:
@@ -50,14 +56,14 @@ def copy_into(folder):
     return folder
 
 
-def fallback_font():
+def fallback_font() -> Path:
     """The Arabic-script fallback font file (PyPI fontpkg-noto-sans-arabic)."""
     import fontpkg_noto_sans_arabic as pkg
 
     return next((Path(pkg.__file__).parent / "files").glob("*.ttf"))
 
 
-def copy_fallback_into(folder):
+def copy_fallback_into(folder: str | os.PathLike[str]) -> None:
     folder = copy_into(folder)
     shutil.copyfile(fallback_font(), folder / FALLBACK_FILE)
 
@@ -69,18 +75,18 @@ def _cmap(path):
 
 
 @functools.lru_cache(maxsize=None)
-def drawable():
+def drawable() -> frozenset[int]:
     """The code points every face of the print font can draw."""
     return frozenset(set.intersection(*(_cmap(f) for f in font_files())))
 
 
 @functools.lru_cache(maxsize=None)
-def mono_drawable():
+def mono_drawable() -> frozenset[int]:
     """The code points every face of the code font can draw."""
     return frozenset(set.intersection(*(_cmap(f) for f in mono_font_files())))
 
 
 @functools.lru_cache(maxsize=None)
-def fallback_drawable():
+def fallback_drawable() -> frozenset[int]:
     """The code points the Arabic-script fallback font can draw."""
     return frozenset(_cmap(fallback_font()))

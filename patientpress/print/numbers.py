@@ -8,8 +8,19 @@ gets tables of its own, keyed by the print document's ids (:func:`for_print`); t
 environment's tables are only read, never written.
 """
 
+from __future__ import annotations
 
-def for_print(env, mapping, first_ids):
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from sphinx.environment import BuildEnvironment
+
+
+def for_print(env: BuildEnvironment, mapping: Mapping[tuple[str, str], str],
+              first_ids: Mapping[str, str]
+              ) -> tuple[dict[str, tuple[int, ...]], dict[str, dict[str, tuple[int, ...]]]]:
     """``(secnumbers, fignumbers)`` of one print document, keyed by its ids.
 
     ``mapping`` is ``{(docname, old id): new id}`` (:func:`singlefile.prefix_ids`);

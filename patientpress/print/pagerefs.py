@@ -32,7 +32,7 @@ def _page_references(pdf):
     return cached[1]
 
 
-def install():
+def install() -> None:
     """Make ``pydyf.PDF.page_references`` the cached property (once; again does nothing)."""
     import pydyf
 
@@ -41,7 +41,7 @@ def install():
         pydyf.PDF.page_references = property(_page_references)
 
 
-def installed():
+def installed() -> bool:
     """Whether the cached property is the one in effect."""
     import pydyf
 
@@ -49,7 +49,7 @@ def installed():
     return isinstance(prop, property) and prop.fget is _page_references
 
 
-def uninstall():
+def uninstall() -> None:
     """pydyf's own property again (for the test that compares the two)."""
     import pydyf
 

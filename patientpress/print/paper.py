@@ -10,7 +10,8 @@ STATIC = Path(__file__).resolve().parent / "theme" / "static"
 SIZES = tuple(sorted(p.stem.removeprefix("paper-") for p in STATIC.glob("paper-*.css")))
 
 
-def stylesheets(paper, kind, clinic=False, fallback_font=False):
+def stylesheets(paper: str, kind: str, clinic: bool = False,
+                fallback_font: bool = False) -> list[str]:
     """The print theme's stylesheets (file names in ``_static``) of one print document,
     in cascade order: ``kind`` is "book" (a handout), "large" (large print) or "booklet"
     (half-size pages for folding); ``clinic`` for a clinic edition."""

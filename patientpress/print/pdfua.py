@@ -8,11 +8,17 @@
 Used for every PDF this package writes: the handouts and the clinic editions.
 """
 
+from __future__ import annotations
+
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..files import atomic_write
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    import os
 
 # A link's description, in the print document's language (i18n.py's catalog).
 WEB_ADDRESS = N_("Web address {url}")
@@ -22,7 +28,7 @@ GO_TO = N_("Go to “{title}”")
 ELSEWHERE = N_("another part of this document")
 
 
-def link_descriptions(html_text):
+def link_descriptions(html_text: str) -> dict[str | None, str]:
     """{id: words} for every id of the print document: what a link to it leads to; and the
     document's language (its ``<html lang>``) under the key ``None``."""
     import lxml.html
@@ -53,7 +59,7 @@ def _struct_kids(elem):
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def finish_pdf(pdf_path, html_text):
+def finish_pdf(pdf_path: str | os.PathLike[str], html_text: str) -> None:
     """Make a WeasyPrint PDF/UA-1 file meet what WeasyPrint 70 does not, in place (atomic):
 
     - running heads and page numbers (margin boxes) are marked content whose structure

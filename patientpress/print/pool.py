@@ -7,15 +7,22 @@ time limit starts when a worker takes it, not while WeasyPrint loads. ``scripts/
 starts the pool first, so that loading happens while Sphinx reads the sources.
 """
 
+from __future__ import annotations
+
 import atexit
 import os
 import signal
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
+from typing import TYPE_CHECKING
 
 from sphinx.errors import SphinxError
 
 from ..files import remove_partial
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Sequence
+    from typing import Any
 
 # A render this long is stuck, not slow: the whole book takes seconds, a very long table
 # minutes (WeasyPrint's layout grows with it). ``handout_timeout`` and ``--timeout`` change it.
@@ -40,13 +47,13 @@ class Job:
         self.func, self.args, self.kwargs, self.timeout = func, args, kwargs or {}, timeout
         self.what, self.target = what, target
 
-    def expired(self):
+    def expired(self) -> RenderTimeout:
         return RenderTimeout(
             f"rendering {self.what} took longer than {self.timeout:g} s and was stopped: look "
             "for a very long table or a very large image in the chapter, or raise "
             "handout_timeout in conf.py")
 
-    def died(self, exitcode):
+    def died(self, exitcode: int | None) -> SphinxError:
         return SphinxError(
             f"the render of {self.what} stopped unexpectedly (its worker process ended with "
             f"status {exitcode}); run the build again, and if it happens again, look for a "
@@ -75,7 +82,7 @@ class Pool:
         self._pool = ProcessPool(max_workers=count, initializer=_warm,
                                  context=multiprocessing.get_context("fork"))
 
-    def run(self, jobs):
+    def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, outcome)`` for each job as it ends: the function's return value,
         the exception it raised, or :class:`RenderTimeout` / :class:`SphinxError` when it was
         stopped or its worker died."""
@@ -101,7 +108,7 @@ class Pool:
             remove_partial(job.target)
         return outcome
 
-    def close(self):
+    def close(self) -> None:
         self._pool.close()
         self._pool.join(timeout=10)
         if self._pool.active:
@@ -116,7 +123,7 @@ class InProcess:
     count = 0
 
     @staticmethod
-    def run(jobs):
+    def run(jobs: Iterable[Job]) -> Iterator[tuple[int, Any]]:
         for index, job in enumerate(jobs):
             try:
                 yield index, job.func(*job.args, **job.kwargs)
@@ -127,7 +134,7 @@ class InProcess:
 _POOL = None
 
 
-def workers(count=0):
+def workers(count: int = 0) -> Pool | InProcess:
     """The render pool of this process (``count``: 0 is one per core; -1, none: render in
     this process without a time limit, for profiling).
 
@@ -146,7 +153,7 @@ def workers(count=0):
     return _POOL
 
 
-def stop_workers():
+def stop_workers() -> None:
     """Stop the workers (at exit: before Python tears down the modules they need)."""
     global _POOL
     if _POOL is not None and _POOL.pid == os.getpid():

@@ -5,7 +5,7 @@ import base64
 import segno
 
 
-def svg_data_uri(url):
+def svg_data_uri(url: str) -> str:
     """A ``data:`` URI of an SVG QR code for ``url`` (error correction M, quiet zone kept)."""
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=4, border=4, dark="#000", light="#fff", omitsize=False)

@@ -13,18 +13,27 @@
   mostly empty, is laid out again a little smaller (:func:`figure_fits`).
 """
 
+from __future__ import annotations
+
 import contextlib
 import logging as pylogging
 import os
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
 from . import pagerefs, paper, pdfua, preflight, tails
 from ..files import atomic_write
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Container, Iterable, Sequence
+
+    from weasyprint.document import Document
+    from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +62,8 @@ def _refusal(url, roots):
             "copy the file into the book's folder (docs/ or _static/) and link the copy")
 
 
-def make_fetcher(allowed_roots, on_refuse):
+def make_fetcher(allowed_roots: Iterable[str | os.PathLike[str]],
+                 on_refuse: Callable[[str], object]) -> URLFetcher:
     """A WeasyPrint URL fetcher that reads only files inside ``allowed_roots``."""
     from weasyprint.urls import URLFetcher
 
@@ -100,7 +110,7 @@ def _bridged(warn):
         wlog.propagate = old_propagate
 
 
-def log_warning(message, subtype, location):
+def log_warning(message: str, subtype: str, location: str | None) -> None:
     """Report a render problem through Sphinx's log (a strict build then fails); a
     preflight finding as type ``patientpress``, subtype ``preflight.<check>``."""
     kind = "patientpress" if subtype.startswith(PREFLIGHT) else "handout"
@@ -110,8 +120,10 @@ def log_warning(message, subtype, location):
 PREFLIGHT = "preflight."
 
 
-def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), location=None,
-               variant="pdf/ua-1", warn=None):
+def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
+               allowed_roots: Iterable[str | os.PathLike[str]], stylesheets: Iterable[str] = (),
+               location: str | None = None, variant: str = "pdf/ua-1",
+               warn: Callable[[str, str], object] | None = None) -> list[str]:
     """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
 
     No time limit here: run it as a :class:`Job` of a :class:`Pool` for one. WeasyPrint's own
@@ -195,7 +207,7 @@ def _boxes(box):
         yield from _boxes(child)
 
 
-def figure_pages(document, names):
+def figure_pages(document: Document, names: Container[str]) -> dict[str, int]:
     """{figure id: the index of the page it starts on} of the figures named."""
     from weasyprint.formatting_structure import boxes
 
@@ -208,7 +220,7 @@ def figure_pages(document, names):
     return found
 
 
-def figure_fits(document):
+def figure_fits(document: Document) -> dict[str, str]:
     """{figure id: CSS} that makes each figure that went over to the next page, leaving the
     page before it at least FIT_EMPTY empty, just small enough to fit there (by at most
     FIT_SHRINK): a figure with a long caption left its lead-in sentence alone on a page
@@ -252,7 +264,7 @@ def _once(warn):
     return once
 
 
-def pages_multiple_of(html):
+def pages_multiple_of(html: str) -> int:
     """The page count the print document asks for a multiple of (page.html's meta), or 1."""
     found = re.search(r'<meta name="patientpress-pages-multiple-of" content="(\d+)">', html)
     return int(found.group(1)) if found else 1
@@ -286,7 +298,7 @@ class RenderCache:
                       f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
         self.shared = digest.hexdigest()
 
-    def key(self, html_text, stylesheets):
+    def key(self, html_text: str, stylesheets: Iterable[str]) -> str:
         import hashlib
 
         digest = hashlib.sha256(self.shared.encode())
@@ -297,7 +309,7 @@ class RenderCache:
     def _path(self, key):
         return self.folder / f"{key}.pdf"
 
-    def restore(self, key, pdf_path):
+    def restore(self, key: str, pdf_path: str | os.PathLike[str]) -> bool:
         """Put the PDF rendered for ``key`` at ``pdf_path``; False when there is none."""
         cached = self._path(key)
         if not cached.is_file():
@@ -308,7 +320,8 @@ class RenderCache:
         atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
         return True
 
-    def store(self, key, pdf_path, warnings=()):
+    def store(self, key: str, pdf_path: str | os.PathLike[str],
+              warnings: Iterable[tuple[str, str, str | None]] = ()) -> None:
         """Keep the PDF, and its preflight findings, which a restored PDF reports again:
         a strict rebuild fails as the first build did."""
         import json
@@ -319,7 +332,7 @@ class RenderCache:
         atomic_write(self._path(key).with_suffix(".json"),
                      lambda tmp: Path(tmp).write_text(json.dumps(kept), encoding="utf-8"))
 
-    def findings(self, key):
+    def findings(self, key: str) -> list[tuple[str, str, str | None]]:
         """The preflight findings of the PDF kept for ``key``: [(message, subtype, where)]."""
         import json
 
@@ -327,14 +340,16 @@ class RenderCache:
         return [tuple(w) for w in json.loads(path.read_text(encoding="utf-8"))] \
             if path.is_file() else []
 
-    def keep_only(self, keys):
+    def keep_only(self, keys: Container[str]) -> None:
         """Forget every PDF but this build's, so the cache never grows past one build."""
         for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.json")]:
             if path.stem not in keys:
                 path.unlink(missing_ok=True)
 
 
-def render_and_finish(job):
+def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None]
+                      | tuple[str, str, str, list[str], list[str], str | None, Sequence[str]]
+                      ) -> list[tuple[str, str, str | None]]:
     """Render and finish one PDF, then preflight it; return its warnings (message, subtype,
     location), the preflight's findings among them — a :class:`pool.Job` for a worker.
     ``job`` may end with the words the PDF must print (a clinic's details)."""

@@ -6,6 +6,7 @@ Options are typed and checked here, with defaults made from the book's own setti
 
 import os
 
+from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
 
 from ..book import chapters
@@ -28,7 +29,7 @@ def _check_config(app, config):
         raise ConfigError(f"handout_products: unknown product(s) {sorted(unknown)}")
 
 
-def setup(app):
+def setup(app: Sphinx) -> None:
     app.add_builder(HandoutBuilder)
     app.add_config_value("handout_basename", lambda c: slugify(c.project) or "handout", "env", types=(str,))
     app.add_config_value("handout_subtitle", "", "env", types=(str,))

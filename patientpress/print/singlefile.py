@@ -14,7 +14,10 @@ Then what the print document shows: web addresses a reader can type
 book's title (:func:`lift_chapters`).
 """
 
+from __future__ import annotations
+
 import re
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import markupsafe
@@ -23,8 +26,11 @@ from sphinx import addnodes
 
 from .tables import WIDE_TABLE
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Container, Mapping
 
-def doc_slug(docname):
+
+def doc_slug(docname: str) -> str:
     """A short id-safe slug for a document name: ``chapters/01-what`` -> ``chapters-01-what``."""
     return re.sub(r"[^A-Za-z0-9_-]+", "-", docname).strip("-") or "doc"
 
@@ -34,13 +40,13 @@ def doc_slug(docname):
 DOCUMENT_SCHEME = "print-document:"
 
 
-def document_uri(docname):
+def document_uri(docname: str) -> str:
     """The address of document ``docname`` in a print document: no "/" (Sphinx makes the
     pictures' path relative to it) and no "#" (a label's anchor follows it)."""
     return DOCUMENT_SCHEME + quote(docname, safe="")
 
 
-def parse_document_uri(uri):
+def parse_document_uri(uri: str) -> tuple[str, str] | None:
     """``(docname, anchor)`` of an address made by :func:`document_uri` (with a label's
     ``#anchor`` after it, or ""), or None for any other address."""
     if not uri.startswith(DOCUMENT_SCHEME):
@@ -57,7 +63,7 @@ def _walk(node, docname, visit):
         _walk(child, docname, visit)
 
 
-def prefix_ids(tree, root_doc):
+def prefix_ids(tree: nodes.Element, root_doc: str) -> dict[tuple[str, str], str]:
     """Prefix every id with its document's slug; return ``{(docname, old_id): new_id}``."""
     mapping = {}
 
@@ -75,7 +81,7 @@ def prefix_ids(tree, root_doc):
     return mapping
 
 
-def first_section_ids(tree, root_doc):
+def first_section_ids(tree: nodes.Element, root_doc: str) -> dict[str, str]:
     """``{docname: id of its top section}``: where a link to a whole document lands."""
     found = {}
     for start in [tree, *tree.findall(addnodes.start_of_file)]:
@@ -86,8 +92,10 @@ def first_section_ids(tree, root_doc):
     return found
 
 
-def fix_references(tree, root_doc, mapping, known_docs, in_file, online_url="", where=None,
-                   typed_fragment=True):
+def fix_references(tree: nodes.Element, root_doc: str, mapping: Mapping[tuple[str, str], str],
+                   known_docs: Container[str], in_file: Container[str], online_url: str = "",
+                   where: Callable[[str, str, str, bool], str] | None = None,
+                   typed_fragment: bool = True) -> list[tuple[str, str]]:
     """Point every internal reference at a prefixed id; return the references left broken.
 
     A reference to a document that is not in this print document (a chapter handout
@@ -163,7 +171,7 @@ def _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment=True
 LONG_SEGMENT = 36
 
 
-def url_segments(url):
+def url_segments(url: str) -> list[str]:
     """``url`` cut after each "/", ".", "?", "&" and "=": the places a printed address may
     break. Never after a hyphen (a reader would take it for a line-end hyphenation and drop
     it) and never inside "https://"; a part longer than LONG_SEGMENT characters is cut
@@ -186,7 +194,7 @@ def _shorter(part):
     return pieces
 
 
-def typeable_url(url):
+def typeable_url(url: str) -> markupsafe.Markup:
     """A web address as HTML for the print theme's templates (see :func:`url_segments`)."""
     return markupsafe.Markup("").join(
         markupsafe.Markup('<span class="nobr">{}</span>').format(p) for p in url_segments(url))
@@ -204,7 +212,7 @@ def _is_term(ref):
                for child in ref.findall(nodes.inline))
 
 
-def mark_external_links(tree):
+def mark_external_links(tree: nodes.Element) -> None:
     """Links print as addresses a reader can type, breaking only where an address may break:
     an address shown as the link's text is set in segments, and after any other link its
     address follows in brackets, as real text (copying it gives the address). In a table
@@ -251,7 +259,7 @@ def _addresses_under(table, addresses):
     table.parent.insert(table.parent.index(table) + 1, note)
 
 
-def lift_chapters(tree):
+def lift_chapters(tree: nodes.Element) -> None:
     """Make each chapter a sibling of the opening page's sections, not a child of the one
     that held the toctree: chapters then get ``h2`` headings under the book's ``h1``
     (no level skipped, none nested under "Review dates"), in the same reading order."""
@@ -291,7 +299,7 @@ _UNPRINTED = (nodes.title, nodes.target, nodes.comment, nodes.substitution_defin
               addnodes.index)
 
 
-def drop_empty_sections(tree):
+def drop_empty_sections(tree: nodes.Element) -> None:
     """A section inside another with nothing to print under its heading is left out of the
     print document, its ids given to the section around it: a real book's "Questions,
     discussions and comments" held only a comment widget's script, which the sanitizer
@@ -307,13 +315,13 @@ def drop_empty_sections(tree):
             section.parent.remove(section)
 
 
-def mark_short_lists(tree):
+def mark_short_lists(tree: nodes.Element) -> None:
     for node in tree.findall(lambda n: isinstance(n, (nodes.bullet_list, nodes.enumerated_list))):
         if len(node.children) <= SHORT_LIST:
             node["classes"].append("short-list")
 
 
-def name_shared_headings(tree, word="in"):
+def name_shared_headings(tree: nodes.Element, word: str = "in") -> None:
     """A link to a heading that several chapters share ("What you can do next") names the
     chapter it leads to, inside the link, before its page number: on paper the reader
     cannot tell which one it means. ``word`` is the print theme's word for it."""
@@ -345,7 +353,7 @@ def _own_title(section):
     return " ".join(title.astext().split()) if title is not None else ""
 
 
-def mark_page_refs(tree):
+def mark_page_refs(tree: nodes.Element) -> None:
     """Every link to a place in the print document prints that place's page (" (page 21)",
     page.html's ``a.page-ref``): on paper a reader cannot click. A link whose words are its
     section's title is set off as a title, in quotes (class ``title-ref``, the words in a

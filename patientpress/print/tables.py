@@ -33,7 +33,7 @@ def _longest_word(text):
     return max((len(w) for w in words), default=0)
 
 
-def table_width_em(table):
+def table_width_em(table: nodes.table) -> float | None:
     """The narrowest the table can be without breaking a word, in em (see above); None for
     a table whose cells span rows or columns (it goes sideways, never stacked)."""
     group = next(iter(table.findall(nodes.tgroup)), None)
@@ -47,7 +47,7 @@ def table_width_em(table):
     return sum(w * EM_PER_CHAR + CELL_PADDING_EM for w in widths)
 
 
-def mark_wide_tables(tree):
+def mark_wide_tables(tree: nodes.Element) -> None:
     """A table too wide for the text block goes on a page turned sideways when it fits
     there (``sideways-table``: print.css), else it is stacked (``stacked-table``): each row
     a block, each cell under its column's heading (a label put into the cell here, shown

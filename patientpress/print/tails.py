@@ -9,6 +9,13 @@ measure, the other chapters). render.py lays the document out
 again with these rules and keeps that layout only if it has fewer pages.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weasyprint.document import Document, Page
+
 #: A chapter's last page holding this many lines or fewer (preflight's chapter-tail).
 TAIL = 3
 #: The shares of its line height and spacing a pulled-back chapter keeps, tried in turn.
@@ -51,7 +58,7 @@ def _chapter_starts(document):
     return starts
 
 
-def _opens_with_figure(page):
+def _opens_with_figure(page: Page) -> bool:
     """Whether a figure is the first thing on the page, at the top of its text block (a
     figure taller than what was left of the page before it)."""
     from weasyprint.formatting_structure import boxes
@@ -62,7 +69,7 @@ def _opens_with_figure(page):
     return first is not None and first.element_tag == "figure"
 
 
-def tail_rules(document, share=TIGHTER[0]):
+def tail_rules(document: Document, share: float = TIGHTER[0]) -> str:
     """CSS that sets each chapter with a tail of TAIL lines or fewer a little tighter (its
     spacing at ``share``); "" when no chapter has one. A tail is the lines alone on a
     chapter's last page, or on a page before a figure that went over whole (the Spanish

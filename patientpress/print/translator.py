@@ -12,10 +12,10 @@ class PrintTranslator(code.WrapsCode, HTML5Translator):
     """HTML for paper: no pilcrow permalinks (they would print and pollute running heads);
     long code lines wrapped after a mark (markup/code.py)."""
 
-    def add_permalink_ref(self, node, title):
+    def add_permalink_ref(self, node: nodes.Element, title: str) -> None:
         pass
 
-    def visit_start_of_file(self, node):
+    def visit_start_of_file(self, node: nodes.Element) -> None:
         # No empty marker span: links to a document point at its first heading instead,
         # and an empty inline box would start a blank page before each chapter.
         self.docnames.append(node["docname"])
@@ -24,13 +24,13 @@ class PrintTranslator(code.WrapsCode, HTML5Translator):
     # number ("page 24") then land where the heading's text is printed. On the section (or
     # an empty span before the heading) they stayed at the foot of the page before when
     # the heading was pushed over the page to keep with its first lines.
-    def visit_section(self, node):
+    def visit_section(self, node: nodes.section) -> None:
         if _heading_of(node) is None:
             return super().visit_section(node)
         with _ids(node, []):
             super().visit_section(node)
 
-    def section_title_tags(self, node):
+    def section_title_tags(self, node: nodes.title) -> tuple[str, str]:
         if _heading_of(node.parent) is not node:
             return super().section_title_tags(node)
         with _ids(node, [*node.parent["ids"], *node["ids"]]):

@@ -23,9 +23,12 @@ have them, ours (``patientpress/locale``, i18n.py) where theirs have none:
   book's language, linking only by absolute address when the book has one.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages import Catalog
 from babel.messages.mofile import write_mo
@@ -33,6 +36,10 @@ from babel.messages.mofile import write_mo
 from .. import i18n
 from ..builders import WEB
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The theme whose templates ours copy (1.4.0), in a folder of that name beside ours.
@@ -70,7 +77,7 @@ NOT_FOUND = {
 }
 
 
-def words(language):
+def words(language: str | None) -> dict[str, str]:
     return {key: gettext(language, text) for key, text in THEME_WORDS.items()}
 
 
@@ -144,7 +151,7 @@ def _not_found_page(app):
     return [("404", context, "patientpress-404.html")]
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", _use_our_templates)
     app.connect("builder-inited", _sphinx_catalog)
     app.connect("builder-inited", _search_messages)
@@ -153,3 +160,4 @@ def setup(app):
     # ...and after sphinx-book-theme's page context (500), which sets the search box's.
     app.connect("html-page-context", _search_box_words, priority=503)
     app.connect("html-collect-pages", _not_found_page)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -10,12 +10,20 @@ source again. Kept with the pages, not in the environment, so it stays true when
 builders share one doctree folder or a failed build's pages were thrown away.
 """
 
+from __future__ import annotations
+
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
 from ..builders import WEB
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +36,7 @@ def _titles(env):
             if docname in env.titles}
 
 
-def pages_to_rewrite(app, env):
+def pages_to_rewrite(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if app.builder.name not in BUILDERS:
         return []
     try:
@@ -45,12 +53,13 @@ def pages_to_rewrite(app, env):
     return sorted(env.found_docs)
 
 
-def record_titles(app, exception):
+def record_titles(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.name in BUILDERS:
         (Path(app.outdir) / RECORD).write_text(
             json.dumps(_titles(app.env), indent=1, sort_keys=True), encoding="utf-8")
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("env-get-updated", pages_to_rewrite)
     app.connect("build-finished", record_titles)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -21,8 +21,11 @@ A book's website does not publish its Markdown: ``html_copy_source`` is False (a
 its authors and appear in no output (issue 15).
 """
 
+from __future__ import annotations
+
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.util import logging
@@ -30,6 +33,10 @@ from sphinx.util import logging
 from .. import builders, confread
 from ..book import chapters
 from ..i18n import N_, gettext
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.util.typing import ExtensionMetadata
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +158,7 @@ def _drop_source_buttons(app, pagename, templatename, context, doctree):
                                  if b.get("label") not in SOURCE_BUTTONS]
 
 
-def setup(app):
+def setup(app: Sphinx) -> ExtensionMetadata:
     app.connect("config-inited", _publish_no_sources)
     app.connect("builder-inited", _add_stylesheets)
     # After sphinx-book-theme fills its header buttons (501).
@@ -161,3 +168,4 @@ def setup(app):
     app.connect("doctree-resolved", _add_download_links)
     app.connect("build-finished", _copy_downloads)
     app.connect("html-page-context", _citations_as_list_items)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

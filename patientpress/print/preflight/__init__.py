@@ -10,13 +10,20 @@ It reads the PDF's own text positions and structure tree (:mod:`.reading`), neve
 a page again. It may import nothing of patientpress but this package.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .checks import CHECKS, Design, Finding
 from .reading import read
+
+if TYPE_CHECKING:
+    import os
 
 __all__ = ["CHECKS", "Design", "Finding", "check", "read", "words_of"]
 
 
-def words_of(html_text):
+def words_of(html_text: str) -> frozenset[str]:
     """The words a print document prints (folded), for the broken-word check."""
     import html
     import re
@@ -27,7 +34,7 @@ def words_of(html_text):
     return frozenset(word.casefold() for word in WORD.findall(text))
 
 
-def check(pdf, design=None):
+def check(pdf: str | os.PathLike[str], design: Design | None = None) -> list[Finding]:
     """[:class:`Finding`] of the PDF at ``pdf`` (a tagged PDF, as WeasyPrint writes)."""
     design = design or Design()
     doc = read(pdf)

@@ -1,11 +1,18 @@
 """``python -m patientpress.print.preflight PATH...``: preflight PDFs (a folder: every PDF
 under it); print each finding and a count per PDF; exit 1 on any finding."""
 
+from __future__ import annotations
+
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import Design, check, read
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterable, Iterator, Sequence
 
 #: Imposed two pages to a sheet: the build preflights its pages before imposing them.
 IMPOSED = "-booklet.pdf"
@@ -13,7 +20,7 @@ IMPOSED = "-booklet.pdf"
 KEPT = ("doctrees", "handout-renders")
 
 
-def pdfs(paths):
+def pdfs(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     """The PDFs ``paths`` name, a folder's in name order (its imposed booklets aside)."""
     for path in map(Path, paths):
         if path.is_dir():
@@ -25,7 +32,7 @@ def pdfs(paths):
             yield path
 
 
-def design_of(pdf, args):
+def design_of(pdf: Path, args: argparse.Namespace) -> Design:
     """What ``pdf`` is meant to be: from the flags, else from the PDF itself (a first
     heading after page 1: a cover, a back page, chapters on new pages)."""
     if args.flowing or args.cover_and_back:
@@ -36,7 +43,7 @@ def design_of(pdf, args):
                   min_size=args.min_size, expect=tuple(args.expect))
 
 
-def main(argv=None):
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m patientpress.print.preflight",
         description="Read each PDF back as printed and report what a reader would find "

@@ -5,12 +5,20 @@ print); where the page is, by the PDF itself (the deepest line any page reaches 
 of the text block, the body's size is the size most text is set in).
 """
 
+from __future__ import annotations
+
 import collections
 import dataclasses
 import math
 import re
+from typing import TYPE_CHECKING
 
 from .reading import printed_page
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from .reading import Document
 
 #: The share of the text block a page must fill, unless it ends a chapter.
 QUARTER = 0.25
@@ -97,7 +105,7 @@ def _in(doc, key, test):
                                    for k in (key, *doc.ancestors(key)))
 
 
-def page_references(doc, design):
+def page_references(doc: Document, design: Design) -> Iterator[Finding]:
     """A printed page number is the page where its link lands, on the heading's text; no
     "page 0" (a target-counter() whose target is not in the PDF), linked or not."""
     for ln in doc.lines:
@@ -123,7 +131,7 @@ def page_references(doc, design):
                           f"on page {lands}")
 
 
-def type_sizes(doc, design):
+def type_sizes(doc: Document, design: Design) -> Iterator[Finding]:
     """No text under the edition's size: the body's, or ``design.min_size``; a folio (page
     furniture with a number) may be ``design.folio_min``."""
     floor = design.min_size or _body_size(doc)
@@ -156,7 +164,7 @@ def _body_size(doc):
     return counts.most_common(1)[0][0] if counts else 0
 
 
-def page_fill(doc, design):
+def page_fill(doc: Document, design: Design) -> Iterator[Finding]:
     """No page under a quarter full, unless it ends a chapter where chapters start on a new
     page; and then no chapter tail of TAIL lines or fewer: the last lines of a chapter that
     ran over from a full page (a short chapter on a page of its own, or the lines after a
@@ -191,7 +199,7 @@ def _first(lines):
     return lines[0].text.strip()[:40] if lines else ""
 
 
-def headings_at_foot(doc, design):
+def headings_at_foot(doc: Document, design: Design) -> Iterator[Finding]:
     """No heading in the last FOOT of the text block without two lines of text after it,
     unless what follows it there is its whole section (the next page starts a heading)."""
     top, bottom = _block(doc)
@@ -211,7 +219,7 @@ def headings_at_foot(doc, design):
                 break
 
 
-def split_boxes(doc, design):
+def split_boxes(doc: Document, design: Design) -> Iterator[Finding]:
     """A box (a Div: an admonition, the key points, a clinic box) that fits one page is
     never split over two."""
     top, bottom = _block(doc)
@@ -229,7 +237,7 @@ def split_boxes(doc, design):
                           f"pages {pages[0]} and {pages[1]}, though it fits one page")
 
 
-def short_lists(doc, design):
+def short_lists(doc: Document, design: Design) -> Iterator[Finding]:
     """A list of SHORT_LIST items or fewer never leaves one item alone on a page."""
     for key in doc.order:
         items = [k for k in doc.elements[key].kids if doc.elements[k].tag == "LI"]
@@ -244,7 +252,7 @@ def short_lists(doc, design):
                               f"alone on page {alone}: {_first(doc.lines_of(key))!r}")
 
 
-def figure_lead_ins(doc, design):
+def figure_lead_ins(doc: Document, design: Design) -> Iterator[Finding]:
     """A sentence that leads into a figure (ending in a colon, or saying "below") is on the
     figure's page."""
     for index, before in enumerate(doc.order):
@@ -271,7 +279,7 @@ def _leads_in(text):
     return text.endswith(":") or any(re.search(rf"\b{w}\b", text, re.I) for w in LEAD_INS)
 
 
-def details(doc, design):
+def details(doc: Document, design: Design) -> Iterator[Finding]:
     """Every detail the product must print (a clinic's) is printed, on some page."""
     printed = "".join("".join(ln.text for ln in sorted(doc.lines, key=lambda ln: (
         ln.page, ln.seq))).split())
@@ -280,7 +288,7 @@ def details(doc, design):
             yield Finding("clinic-detail", 0, f"{detail!r} is printed nowhere")
 
 
-def designed_length(doc, design):
+def designed_length(doc: Document, design: Design) -> Iterator[Finding]:
     """In a product with a cover and a back page (``design.cover_and_back``; a chapter
     handout's back words follow its text), each is one page: the first heading is on page 2
     and nothing follows the back page's but ruled notes pages."""
@@ -304,7 +312,7 @@ BREAKS = "/.?&=-\u00ad"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
-def broken_words(doc, design):
+def broken_words(doc: Document, design: Design) -> Iterator[Finding]:
     """No word broken across two lines but at a hyphen or an address's break point: a line
     that ends in a part of a word that the next line finishes ("Ste" / "p"). A word is one
     of ``design.words`` (the print document's), else one the PDF prints whole elsewhere
@@ -338,7 +346,7 @@ def _printed_words(doc):
     return collections.Counter(w.casefold() for ln in doc.lines for w in WORD.findall(ln.text))
 
 
-def outside(doc, design):
+def outside(doc: Document, design: Design) -> Iterator[Finding]:
     """Nothing printed outside the page, nor left of the text block: the leftmost place
     where many lines start, or where the running head or foot starts if that is further
     left (a book of code has more lines indented in its code blocks than lines of text);

@@ -6,9 +6,16 @@ its structure tree (pikepdf): no page is rendered again. Lengths are in points, 
 from each page's top-left corner.
 """
 
+from __future__ import annotations
+
 import dataclasses
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Iterator
 
 
 @dataclasses.dataclass
@@ -47,37 +54,37 @@ class Document:
     outline: list        # [(level, title, page)]
     opens: set = dataclasses.field(default_factory=set)   # pages an outline entry opens
 
-    def on(self, page, furniture=False):
+    def on(self, page: int, furniture: bool = False) -> list[Line]:
         return [ln for ln in self.lines if ln.page == page and (furniture or not ln.artifact)]
 
-    def lines_of(self, key):
+    def lines_of(self, key: tuple[int, int]) -> list[Line]:
         """The lines of element ``key`` and its descendants, in reading order."""
         keys = set(self.descendants(key))
         return [ln for ln in self.lines if ln.element in keys]
 
-    def descendants(self, key):
+    def descendants(self, key: tuple[int, int]) -> Iterator[tuple[int, int]]:
         yield key
         for kid in self.elements[key].kids:
             yield from self.descendants(kid)
 
-    def ancestors(self, key):
+    def ancestors(self, key: tuple[int, int]) -> Iterator[tuple[int, int]]:
         key = self.elements[key].parent if key in self.elements else None
         while key is not None:
             yield key
             key = self.elements[key].parent
 
-    def text_of(self, key):
+    def text_of(self, key: tuple[int, int]) -> str:
         return " ".join(" ".join(ln.text for ln in self.lines_of(key)).split())
 
-    def pages_of(self, key):
+    def pages_of(self, key: tuple[int, int]) -> list[int]:
         return sorted(set().union(*(self.elements[k].pages for k in self.descendants(key))))
 
     @property
-    def pages(self):
+    def pages(self) -> int:
         return len(self.sizes)
 
 
-def read(path):
+def read(path: str | os.PathLike[str]) -> Document:
     """The :class:`Document` of the PDF at ``path``."""
     import pikepdf
 
@@ -245,7 +252,8 @@ def _lines(path, owners):
     return lines
 
 
-def page_runs(path):
+def page_runs(path: str | os.PathLike[str]
+              ) -> Iterator[list[tuple[float, float, str, float, int | str | None]]]:
     """For each page, its runs of text in the order it draws them: [(baseline from the top,
     x, text, size in pt, owner)], the owner being the marked content's MCID, "artifact"
     (page furniture) or None (untagged)."""
@@ -305,7 +313,7 @@ def _gather(index, runs, owners):
 PAGE_NUMBER = re.compile(r"(?:\(|,)\s*[^\W\d]+\.?\s+(\d+)\s*\)?\s*\W*$|(?:\.\s*){3,}(\d+)\s*$")
 
 
-def printed_page(text):
+def printed_page(text: str) -> int | None:
     """The page number a link's words print, or None."""
     found = PAGE_NUMBER.search(" ".join(text.split()))
     return None if found is None else int(found.group(1) or found.group(2))
