@@ -7,11 +7,7 @@ and reproducible archives, and the ``handout_*`` options.
 
 from pathlib import Path
 
-from sphinx.util import logging
-
 __version__ = "0.1.0"
-
-logger = logging.getLogger(__name__)
 
 PRINT_THEME_DIR = Path(__file__).resolve().parent / "print" / "theme"
 
@@ -21,7 +17,7 @@ def setup(app):
     from .print import builder
     from .clinics import editions
     from .epub import builder as epub
-    from . import files, i18n
+    from . import files, i18n, stamp
     from .web import chrome, freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
@@ -31,6 +27,7 @@ def setup(app):
 
     app.connect("builder-inited", files.name_final_outdir)
     app.connect("builder-inited", files.say_how_outputs_are_dated)
+    app.connect("build-finished", stamp.note_inputs)
     app.add_html_theme("patientpress_print", str(PRINT_THEME_DIR))
     builder.setup(app)
     editions.setup(app)
