@@ -18,7 +18,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from ..print import booklet, fonts, paper, pool, qr, render
+from ..print import fonts, paper, pool, qr, render
 from ..book import chapters
 from ..print.builder import HandoutBuilder, PrintDoc
 
@@ -83,6 +83,8 @@ def render_edition(job):
             pages.unlink(missing_ok=True)
             return f"{' and '.join(spills)}. Fix: {advice}"
         if booklet_paper:
+            from ..print import booklet   # pypdf: for the booklets alone, in the worker
+
             booklet.impose(pages, target, booklet_paper)
     finally:
         if booklet_paper:
