@@ -21,9 +21,7 @@ def setup(app):
     from .web import chrome, freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
-    from .markup import design, glossary, mathsvg
-
-    # Before the configuration is finished: Sphinx dates the copyright line by it too.
+    from .markup import alttext, design, glossary, mathsvg
 
     app.connect("builder-inited", files.name_final_outdir)
     app.connect("builder-inited", files.say_how_outputs_are_dated)
@@ -45,6 +43,7 @@ def setup(app):
     mathsvg.setup(app)
     design.setup(app)
     glossary.setup(app)
+    alttext.setup(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

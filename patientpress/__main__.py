@@ -1,6 +1,7 @@
 """``python -m patientpress COMMAND``: the package's commands.
 
     new DIR [--title T] [--author A]   write a new book project into DIR
+    new --from BOOK                    give a Jupyter Book a conf.py that reads its _config.yml
     pins REQUIREMENTS_TXT              print the new book's pins cut from a lock file
 """
 

@@ -230,11 +230,18 @@ def new_book(target, title, author):
 def main(argv=None, prog="python -m patientpress new"):
     parser = argparse.ArgumentParser(
         prog=prog, description="Write a new book project into DIR (a new or empty folder).")
-    parser.add_argument("dir", metavar="DIR", type=Path)
+    parser.add_argument("dir", metavar="DIR", type=Path, nargs="?")
     parser.add_argument("--title", default="My Book", help="the book's title (default: %(default)s)")
     parser.add_argument("--author", default="The Authors",
                         help="who wrote it (default: %(default)s)")
+    parser.add_argument("--from", dest="book", metavar="BOOK", type=Path,
+                        help="a Jupyter Book's folder (_config.yml, _toc.yml): write its conf.py, "
+                             "which reads _config.yml at every build")
     args = parser.parse_args(argv)
+    if args.book is not None:
+        return _from_jupyter_book(args.book)
+    if args.dir is None:
+        parser.error("say where: DIR, or --from BOOK for a Jupyter Book")
     try:
         target = new_book(args.dir, args.title, args.author)
     except Refused as exc:
@@ -246,6 +253,20 @@ def main(argv=None, prog="python -m patientpress new"):
     print(f"A new book in {target}. Next:\n  cd {args.dir}\n  make         # website, e-book "
           "and PDFs in _build/\n  make test    # check them\nEdit the title and author in "
           "conf.py; write chapters in docs/chapters/.")
+    return 0
+
+
+def _from_jupyter_book(book):
+    from .book import jupyterbook
+
+    try:
+        conf = jupyterbook.write_conf(book)
+    except ValueError as exc:
+        print(f"patientpress new: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote {conf}: it reads {book / '_config.yml'} at every build. Build with:\n"
+          f"  python -m sphinx -b html {book} {book / '_build' / 'html'}   (also epub, "
+          "handout)\nor this repository's make SOURCEDIR=... CONFDIR=... (see README).")
     return 0
 
 

@@ -172,3 +172,19 @@ def test_levels_and_exclusions_pick_from_the_reading_order():
     assert chapters.pick(order, 1) == ["a/intro", "b", "back/glossary"]
     assert chapters.pick(order, 2, ["back/*"]) == ["a/one", "a/two", "b"]
     assert chapters.pick(order, 3) == ["a/one", "a/two-more", "b", "back/glossary"]
+
+
+def test_a_top_level_document_holding_most_of_the_book_is_split_into_its_chapters():
+    """Issue 27, point 8: one handout of 110 pages out of 157 was no chapter handout."""
+    order = [("guide", 1), ("guide/one", 2), ("guide/one/a", 3), ("guide/two", 2),
+             ("guide/three", 2), ("guide/four", 2), ("about", 1), ("glossary", 1)]
+    assert chapters.holding_most(order) == {"guide"}
+    assert chapters.pick(order, 1) == ["guide/one", "guide/two", "guide/three",
+                                       "guide/four", "about", "glossary"]
+    # A book whose chapters share it out stays as it was; so does a level asked for.
+    even = [("a", 1), ("a/1", 2), ("b", 1), ("b/1", 2), ("c", 1)]
+    assert chapters.holding_most(even) == set()
+    assert chapters.pick(even, 1) == ["a", "b", "c"]
+    assert chapters.pick(order, 2) == ["guide/one", "guide/two", "guide/three",
+                                       "guide/four", "about", "glossary"]
+    assert chapters.holding_most(order[:5] + order[6:]) == set()   # four under it: kept

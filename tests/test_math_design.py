@@ -332,3 +332,38 @@ def test_bad_latex_fails_a_strict_build_naming_the_file_and_line(tmp_path, rootd
     assert where + "formula \"\\foo{x}\"" in proc.stderr
     assert "unknown command \\foo (a macro of the book's own" in proc.stderr
     assert "Traceback" not in proc.stderr and "Exception occurred" not in proc.stderr
+
+
+@pytest.mark.parametrize("latex, display", [
+    (r"\begin{equation}\label{eq:x} O = \max\lbrace 0, V - C \rbrace \end{equation}", True),
+    (r"\begin{align} V &= A \cdot r \label{eq:v} \\ O &= V - C \nonumber \end{align}", True),
+    (r"\definecolor{energy}{RGB}{255,226,140} \colorbox{energy}{$E$} = m c^2", False),
+    (r"\require{color} \definecolor{c}{HTML}{003F7D} \textcolor{c}{x}", False),
+])
+def test_formulas_mathjax_draws_are_drawn_too(latex, display):
+    """Issue 27, point 5: what a real Jupyter Book's MathJax drew and our pictures printed
+    as LaTeX source."""
+    assert mathsvg.problem(latex, display) is None
+    mathml = mathsvg.to_mathml(latex, display)
+    assert "\\" not in mathml and "$" not in mathml
+
+
+def test_a_colour_box_holds_math_not_dollar_signs():
+    mathml = mathsvg.to_mathml(r"\definecolor{e}{RGB}{255,226,140} \colorbox{e}{$E$}", False)
+    assert 'mathbackground="#ffe28c"' in mathml and ">E</" in mathml
+
+
+def test_latex_whose_mathml_is_not_xml_is_a_message():
+    assert "not well-formed" in mathsvg.problem(r"\unicode{x}", False)
+
+
+def test_a_formula_above_the_baseline_gets_valid_css():
+    """A negative depth once gave 'vertical-align: --0.073em' (12 WeasyPrint warnings)."""
+    drawing = mathsvg.draw(r"\overline{x}^{2}", False)
+    style = f"vertical-align: {-drawing.depth:.3f}em"
+    assert "--" not in style and re.fullmatch(r"vertical-align: -?\d+\.\d{3}em", style)
+
+
+def test_limits_after_a_braced_operator_as_mathjax_takes_them():
+    """'{\\min }\\limits_x' (a real book's formula): TeX refuses it, MathJax draws it."""
+    assert mathsvg.problem(r"{\min }\limits_x f\left(x_{ij}\right) = 7x_{11}", True) is None

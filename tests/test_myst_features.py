@@ -148,3 +148,29 @@ def test_the_pdf_prints_the_task_list(markup):
     assert "Write down the pills you take" in text and "Ask about the tingling" in text
     html = (markup["handout"].outdir / "index.html").read_text(encoding="utf-8")
     assert html.count('class="task-box') == 2
+
+
+@pytest.mark.parametrize("builder", ["epub", "handout"])
+def test_a_broken_link_prints_as_its_words_not_a_dangling_link(tmp_path, builder):
+    """Issue 27, point 8: MyST makes a link whose target is missing a link to '#target',
+    which EPUBCheck (RSC-012) and WeasyPrint report; the warning that names it stays."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        'project = "B"\nauthor = "T"\nversion = release = "1"\n'
+        'extensions = ["myst_parser", "patientpress"]\nepub_uid = epub_identifier = "b"\n'
+        'epub_scheme = ""\nhandout_preset = "book"\nhandout_products = ["book"]\n',
+        encoding="utf-8")
+    (src / "index.md").write_text("# B\n\nSee [the other page](./missing.ipynb) and "
+                                  "[an anchor](#nowhere).\n", encoding="utf-8")
+    built = build_in_process(builder, src, tmp_path / "_build")
+    missing = {line for line in built.warnings.splitlines() if "[myst.xref_missing]" in line}
+    assert len(missing) == 2   # each named once (the e-book's builder resolves twice)
+    assert "WeasyPrint" not in built.warnings
+    if builder == "epub":
+        with zipfile.ZipFile(next(built.outdir.glob("*.epub"))) as z:
+            page = BeautifulSoup(z.read("index.xhtml"), "xml")
+    else:
+        page = BeautifulSoup((built.outdir / "index.html").read_bytes(), "lxml")
+    assert "the other page" in page.get_text() and "an anchor" in page.get_text()
+    assert not page.select('a[href="#./missing.ipynb"], a[href="#nowhere"]')

@@ -82,3 +82,46 @@ def test_a_link_to_a_heading_chapters_share_names_the_chapter(pdf):
     page = next(n for n, t in enumerate(pdfread.page_texts(pdf), 1)
                 if "Read the four items again" in t)
     assert f"See What you can do next (in “A Long Short List”), page {page} before" in text, text
+
+
+def _table(*rows):
+    from docutils import nodes
+
+    cols = len(rows[0])
+    group = nodes.tgroup(cols=cols)
+    group += [nodes.colspec(colwidth=1) for _ in range(cols)]
+    head, body = nodes.thead(), nodes.tbody()
+    for target, cells in ((head, rows[0]), *((body, r) for r in rows[1:])):
+        target += nodes.row("", *(nodes.entry("", nodes.paragraph("", c)) for c in cells))
+    group += [head, body]
+    return nodes.table("", group)
+
+
+def test_a_table_is_kept_set_smaller_or_stacked_by_its_longest_words():
+    """Never a word broken inside (issue 27, point 6): what fits stays, what fits at the
+    stated floor is set smaller, the rest is stacked with each cell under its heading."""
+    from docutils import nodes
+    from patientpress.print import singlefile
+
+    fits = _table(["Month", "Rain"], ["May", "52"])
+    smaller = _table(["Feature", "Alpha", "Bravo", "Charlie", "Delta", "Echo"],
+                     ["Works", "yes", "yes", "yes", "yes", "often"])
+    wide = _table(["Supplier", "Offers", "Capacity", "Deliveries", "Warranty",
+                   "Installation", "Maintenance", "Certification", "Availability"],
+                  ["Suppliersworth", "Tanks", "Two hundred", "Weekly", "Five years",
+                   "Included", "Yearly", "Certified", "Nationwide"])
+    tree = nodes.section("", fits, smaller, wide)
+    singlefile.mark_wide_tables(tree)
+    assert [t["classes"] for t in (fits, smaller, wide)] == [
+        [], ["small-table"], ["stacked-table"]]
+    labels = [c.astext() for c in wide.findall(nodes.inline) if "stacked-label" in c["classes"]]
+    assert labels[:2] == ["Supplier", "Offers"] and len(labels) == 9
+    assert singlefile.table_width_em(fits) <= singlefile.TEXT_BLOCK_EM
+
+
+def test_a_web_address_counts_by_its_longest_part():
+    from patientpress.print import singlefile
+
+    # "https:/" and "example." are its longest parts, not the whole address.
+    assert singlefile._longest_word("see https://example.org/a/very-long-page-name/") == len(
+        "example.")

@@ -4,7 +4,9 @@ _toc.yml with two parts and a chapter with a section sub-page, that uses togethe
 feature the pipeline supports: citations and a bibliography page, a numbered figure and
 table ({numref}), inline and display math with a numbered equation ({eq}), a dropdown, a
 tab set and a grid of cards, comments of both kinds, a hard line break, a footnote, a
-definition list, a substitution and a glossary ({term}).
+definition list, a substitution and a glossary ({term}); and (issue 27) a notebook with
+stored outputs read by myst-nb, a page of code, a nine-column table and the formulas only
+MathJax used to draw.
 
 It is built strictly into the website, the e-book and the PDFs, and each feature is read
 back from each format (``test_feature[<feature>-<format>]``): the website's and the
@@ -33,12 +35,16 @@ BOOK_PDF = "rain-garden.pdf"
 # One handout per top-level chapter of the _toc.yml (the back matter is left out in conf.py),
 # with the pages it holds.
 CHAPTERS = {"chapters/collecting-index.pdf": ["collecting/index", "collecting/tanks"],
-            "chapters/using-watering.pdf": ["using/watering"]}
+            "chapters/using-watering.pdf": ["using/watering"],
+            "chapters/using-rainfall.pdf": ["using/rainfall"],
+            "chapters/using-sizing.pdf": ["using/sizing"]}
 # Words of each page's own text.
 WORDS = {"collecting/index": "A roof sheds more water", "collecting/tanks": "Most gardens do well",
-         "using/watering": "A roof of area", "back/glossary": "The top layer of earth"}
+         "using/watering": "A roof of area", "back/glossary": "The top layer of earth",
+         "using/rainfall": "The tank fills in the wet months", "using/sizing": "Call tank_size()"}
 # The reading order of the _toc.yml: parts, chapters, the chapter's section.
-ORDER = ["Catching Rain", "Choosing a Tank", "Watering the Garden", "Glossary", "References"]
+ORDER = ["Catching Rain", "Choosing a Tank", "Watering the Garden", "Rain by Month",
+         "Sizing the Tank", "Glossary", "References"]
 PARTS = ["Catching rain", "Using rain"]
 WORKS = {"MR20": "Roofs as rain catchers", "Oko17": "Water from the shed roof"}
 FIGURE = "A tank that stands by the downpipe."
@@ -474,6 +480,157 @@ def _glossary_pdf(book, fmt):
         assert "Glossary mulch" in page
 
 
+
+# -- a notebook, code, a wide table, formulas MathJax draws (issue 27) ----------------------
+
+NB_TEXT = "Rain in May: 52 mm"
+NB_ALT = "Three blue bars that grow from May to July."
+NB_WIDGET = "Slider for the month: May"
+NB_ERROR = "ZeroDivisionError: division by zero"
+CODE_LINE = "def tank_size(roof_area_in_square_metres, rain_in_mm, days_between_storms=10, spare=0.2):"
+SUPPLIER = {"Supplier": "Suppliersworth", "Capacity": "Two hundred litres",
+            "Availability": "Nationwide"}
+HARD_FORMULAS = ["\\label", "\\definecolor", "\\colorbox", "\\nonumber", "\\rbrace"]
+
+
+def _id(fmt, label):
+    """A label's id: the print document prefixes each with its chapter."""
+    return f"using-sizing--{label}" if fmt == "pdf" else label
+
+
+def _notebook_cells(book, fmt):
+    """The notebook page's stored outputs, in any format, from its HTML."""
+    content = book.content(fmt, "using/rainfall")
+    text = flat(content.get_text(" ")).replace(" : ", ": ")   # highlighting splits the error
+    for words in (NB_TEXT, NB_WIDGET, NB_ERROR, "Month Rain (mm) May 52 June 61"):
+        assert words in text, words
+    table = content.select_one("div.cell_output table.dataframe")
+    assert [flat(td.get_text()) for td in table.select("td")] == ["May", "52", "June", "61"]
+    # The HTML output went through the sanitizer: no script, no handler, no style.
+    assert not content.select("script, style, [onclick]")
+    assert "alert(" not in str(content)
+    img = content.select_one("div.cell_output img")
+    assert img["alt"] == NB_ALT
+    return img
+
+
+@check("notebook", "html")
+def _notebook_website(book, fmt):
+    img = _notebook_cells(book, fmt)
+    assert (book.built["html"].outdir / posixpath.normpath(
+        posixpath.join("using", img["src"]))).is_file()
+    assert not book.page(fmt, "using/rainfall").select('script[type*="widget"]')
+
+
+@check("notebook", "epub")
+def _notebook_ebook(book, fmt):
+    img = _notebook_cells(book, fmt)
+    with zipfile.ZipFile(book.epub) as z:
+        assert posixpath.normpath(posixpath.join("using", img["src"])) in z.namelist()
+
+
+@check("notebook", "pdf")
+def _notebook_pdf(book, fmt):
+    _notebook_cells(book, fmt)
+    _in_order(book.text, "Rain by Month", NB_TEXT, "Month Rain (mm) May 52 June 61",
+              NB_WIDGET, NB_ERROR)
+    alts = [alt for _, tag, _, alt in pdfread.structure(book.pdf) if tag == "Figure"]
+    assert NB_ALT in alts
+
+
+def _code_block(book, fmt):
+    content = book.content(fmt, "using/sizing")
+    wrapper = content.find(id=_id(fmt, "sizing-code"))
+    assert "Sizing a tank" in flat(wrapper.select_one(".code-block-caption").get_text())
+    pre = wrapper.select_one("div.highlight pre")
+    assert pre.select("span.k") and pre.select("span.linenos"), "highlighted, numbered"
+    return pre
+
+
+@check("code", "html")
+def _code_website(book, fmt):
+    pre = _code_block(book, fmt)
+    assert CODE_LINE in pre.get_text()        # the website scrolls: the line stays whole
+    assert not pre.select(".wrap-mark")
+
+
+def _wrapped(pre):
+    """The code's lines as printed: each at most code.COLUMNS long, a long one broken
+    after a mark, nothing lost."""
+    from patientpress.markup import code
+
+    lines = pre.get_text().splitlines()
+    assert max(len(line) for line in lines) <= code.COLUMNS, lines
+    marks = pre.select(".wrap-mark")
+    assert marks and all(m.get_text() == "\u21aa" for m in marks)
+    assert CODE_LINE in pre.get_text().replace("\n\u21aa ", "")
+
+
+@check("code", "epub")
+def _code_ebook(book, fmt):
+    _wrapped(_code_block(book, fmt))
+    with zipfile.ZipFile(book.epub) as z:
+        assert "_static/fonts/IBMPlexMono-Regular.ttf" in z.namelist()
+        css = z.read("_static/epub.css").decode()
+    assert "IBM Plex Mono" in css
+
+
+@check("code", "pdf")
+def _code_pdf(book, fmt):
+    _wrapped(_code_block(book, fmt))
+    embedded = {name.split("+")[-1]: yes for name, yes in pdfread.fonts(book.pdf).items()}
+    assert embedded.get("IBM-Plex-Mono") is True, embedded
+    assert "\u21aa rain_in_mm" in book.text
+
+
+def _supplier_table(book, fmt):
+    content = book.content(fmt, "using/sizing")
+    table = content.find(id=_id(fmt, "supplier-table"))
+    assert flat(table.select_one(".caption-number").get_text()) == "Table 2"
+    return table
+
+
+@check("wide-table", "html", "epub")
+def _wide_table_pages(book, fmt):
+    """On a screen the table stays a table: it scrolls or reflows."""
+    table = _supplier_table(book, fmt)
+    heads = [flat(th.get_text()) for th in table.select("thead th")]
+    assert len(heads) == 9 and heads[0] == "Supplier"
+    assert not table.select(".stacked-label")
+
+
+@check("wide-table", "pdf")
+def _wide_table_pdf(book, fmt):
+    """Nine columns do not fit 134 mm without breaking words: stacked, each cell under
+    its heading, every word whole."""
+    table = _supplier_table(book, fmt)
+    assert "stacked-table" in table["class"]
+    for label, value in SUPPLIER.items():
+        assert f"{label}: {value}" in book.text, label
+    words = set(book.text.split())
+    assert {"Suppliersworth", "Certification:", "Nationwide"} <= words
+    _numbered_pdf(book, "using-sizing--supplier-table", "Table 2", "Supplier offers", "lists")
+
+
+@check("hard-math", "html")
+def _hard_math_website(book, fmt):
+    """MathJax gets the LaTeX as written."""
+    text = book.content(fmt, "using/sizing").get_text()
+    assert all(command in text for command in HARD_FORMULAS)
+
+
+@check("hard-math", "epub", "pdf")
+def _hard_math_drawn(book, fmt):
+    """Every formula a picture (none printed as LaTeX), valid CSS for its baseline."""
+    content = book.content(fmt, "using/sizing" if fmt == "epub" else "")
+    assert not content.select("code.math-source")
+    styles = [img.get("style", "") for img in content.select("img.math-svg")]
+    assert styles and not [s for s in styles if "--" in s]
+    text = book.text if fmt == "pdf" else content.get_text()
+    assert not [c for c in HARD_FORMULAS if c in text]
+    alts = [img["alt"] for img in content.select("img.math-svg")]
+    assert any("\\colorbox" in alt for alt in alts)
+
 @pytest.mark.parametrize("feature, fmt", sorted(CHECKS), ids=[f"{f}-{t}" for f, t in sorted(CHECKS)])
 def test_feature(book, feature, fmt):
     CHECKS[feature, fmt](book, fmt)
@@ -537,7 +694,7 @@ def test_website_passes_axe_and_the_site_checks(book):
     judged on the whole book in test_a11y_web.py): only the KNOWN findings, each of them."""
     html = book.built["html"].outdir
     pages = [p for p in a11y.site_pages(html) if "/" in p]
-    assert len(pages) == 5
+    assert len(pages) == 7
     findings = a11y.audit_site(html, html.parent / "a11y", pages)
     unknown = [f"{f['check']}: {f['where']}: {f['message']}" for f in findings
                if not any(f["check"] == check and words in f["message"]

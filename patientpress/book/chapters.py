@@ -6,7 +6,8 @@ By default each document the root's toctrees list is a chapter, in reading order
 handout holds it and its sub-pages (never the rest of the book). ``handout_chapter_level``
 goes deeper (2: one handout per second-level document; a shallower document with no
 sub-pages keeps its own, so no text is left out), and ``handout_chapter_exclude`` leaves
-documents out by name or glob.
+documents out by name or glob. At the default level, a top-level document that holds most
+of the book under it is split into its own chapters (:func:`holding_most`).
 
 A handout's file is named from its document's path (:func:`pdf_name`), and two that would
 share a name stop the build. A link out of a handout says where its target is in the full
@@ -49,13 +50,40 @@ def reading_order(toctree_includes, root):
     return order
 
 
+#: A top-level document holding more than this share of the book's documents, with at
+#: least :data:`MANY` pages under it, is split into the handouts of its own chapters at the
+#: default level (a handbook whose opening page has one big guide under it made one
+#: "chapter" handout of 110 pages out of 157). A book of a few chapters, one with a few
+#: sections, keeps its chapters.
+MOST = 0.6
+MANY = 5
+
+
+def holding_most(order):
+    """The top-level documents of ``order`` that hold most of the book under them."""
+    big, at = set(), 0
+    while at < len(order):
+        doc, end = order[at][0], at + 1
+        while end < len(order) and order[end][1] > 1:
+            end += 1
+        if end - at - 1 >= MANY and end - at > MOST * len(order):
+            big.add(doc)
+        at = end
+    return big
+
+
 def pick(order, level, exclude=()):
     """The chapters at handout level ``level``: the documents at that depth, and the
-    shallower ones with no sub-pages; none that a pattern of ``exclude`` matches."""
-    picked = []
+    shallower ones with no sub-pages; none that a pattern of ``exclude`` matches. At the
+    default level, a top-level document that holds most of the book (:data:`MOST`) is taken
+    one level deeper."""
+    big = holding_most(order) if level == 1 else set()
+    picked, owner = [], None
     for at, (doc, depth) in enumerate(order):
+        owner = doc if depth == 1 else owner
+        wanted = level + 1 if owner in big else level
         leaf = at + 1 == len(order) or order[at + 1][1] <= depth
-        if depth == level or (depth < level and leaf):
+        if depth == wanted or (depth < wanted and leaf):
             if not any(patmatch(doc, pattern) for pattern in exclude):
                 picked.append(doc)
     return picked

@@ -46,7 +46,7 @@ def nearest_reference(env, node):
         target = target.lstrip("/")
     elif kind == "myst":   # [text](target): a label, or a document by its file name
         known = [*(n for n in domain.anonlabels if not n.startswith("_")),
-                 *(env.doc2path(doc, base=False) for doc in env.found_docs)]
+                 *(Path(env.doc2path(doc, base=False)).as_posix() for doc in env.found_docs)]
         base = posixpath.dirname(node.get("refdoc", ""))
         if base:
             known = [posixpath.relpath(k, base) if "." in k else k for k in known]
@@ -128,7 +128,15 @@ def _toctree_entry(env, record, toctree):
 
 def _not_in_toctree(env, docname):
     """Which toctree should list ``docname``: the nearest folder index above it, else the
-    root document; and the line to add there."""
+    root document; and the line to add there. A book whose order is a Jupyter Book
+    ``_toc.yml`` (sphinx-external-toc) lists it there, not in a page's toctree."""
+    toc = getattr(env.config, "external_toc_path", None)
+    if toc and "sphinx_external_toc" in env.config.extensions:
+        path = Path(env.srcdir, toc)
+        return (f"document isn't included in any toctree, so no reader can reach it: add "
+                f"'- file: {docname}' where it belongs in {shown_path(path)}, or delete the "
+                "file (a page meant to stand alone takes 'orphan: true' in its front "
+                "matter)")
     folders = docname.split("/")[:-1]
     if docname.rsplit("/", 1)[-1] == "index":
         folders = folders[:-1]   # a folder's own index is listed one folder up

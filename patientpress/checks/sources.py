@@ -3,6 +3,8 @@
 - Raw HTML and file insertion are off (docutils ``raw_enabled`` / ``file_insertion_enabled``),
   whatever the chapter asks; ``docutils_settings`` in ``conf.py`` is honoured (Sphinx itself
   has no such option, so without this module that line in ``conf.py`` did nothing).
+  ``book_raw_html = True`` lets a book's HTML through the sanitizer of
+  ``markup/rawhtml.py`` instead; a notebook's HTML output always goes through it.
 - A link whose address is not web, mail or phone (``javascript:``, ``vbscript:``, ``data:``
   ...) is refused and printed as plain text: MyST already refuses them in Markdown links,
   but ``{eval-rst}`` and an image's ``:target:`` let them through.
@@ -39,6 +41,7 @@ from sphinx.util.i18n import search_image_for_language
 
 from . import messages
 from ..builders import PRINT
+from ..markup import notebooks, rawhtml
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ def scheme_of(uri):
 
 def apply_docutils_settings(app, env, docnames):
     env.settings.update(SAFE_DOCUTILS)
+    if app.config.book_raw_html:
+        env.settings["raw_enabled"] = True   # {raw} html too goes through the sanitizer
     env.settings.update(app.config.docutils_settings or {})
 
 
@@ -105,12 +110,15 @@ def refuse_unsafe_markup(app, doctree):
     env = app.env
     docname = env.docname
     srcdir = Path(env.srcdir).resolve()
+    # A notebook's pictures are written by myst-nb beside the output folder.
+    made = notebooks.output_folder(env)
+    made = Path(made).resolve() if made else None
 
+    if app.config.book_raw_html:
+        for parent in {id(r.parent): r.parent for r in doctree.findall(nodes.raw)}.values():
+            rawhtml.join_inline(parent)
     for raw in list(doctree.findall(nodes.raw)):
-        logger.warning("raw %s in a chapter is not allowed and was removed: write it as "
-                       "Markdown instead", raw.get("format", "markup"),
-                       location=raw, type="patientpress", subtype="raw")
-        raw.parent.remove(raw)
+        _raw(app, raw)
 
     for ref in list(doctree.findall(nodes.reference)):
         uri = ref.get("refuri")
@@ -131,12 +139,45 @@ def refuse_unsafe_markup(app, doctree):
         else:
             _, path = env.relfn2path(uri, docname)
             real = Path(path).resolve()
-            if real.is_relative_to(srcdir):
+            if real.is_relative_to(srcdir) or (made and real.is_relative_to(made)):
                 continue
             reason = (f"image {uri!r} refused: it lies outside the book's source folder "
                       f"({real}); copy the picture into the book's folder and link the copy")
         logger.warning("%s", reason, location=image, type="patientpress", subtype="image")
         image.parent.remove(image)
+
+
+def _in_notebook_output(node):
+    """Whether ``node`` is part of a notebook cell's output (myst-nb's containers)."""
+    while node is not None:
+        if isinstance(node, nodes.container) and (
+                node.get("nb_element") == "mime_bundle" or "cell_output" in node["classes"]):
+            return True
+        node = node.parent
+    return False
+
+
+def _raw(app, raw):
+    """Raw HTML through the sanitizer when the book opts in, or when a notebook's code made
+    it; anything else is removed with the setting that would let it through."""
+    fmt = raw.get("format", "markup")
+    if "html" in fmt.split() and (app.config.book_raw_html or _in_notebook_output(raw)):
+        before = raw.astext()
+        clean = rawhtml.sanitize(before)
+        taken = rawhtml.removed(before, clean)
+        if taken and not _in_notebook_output(raw):
+            logger.warning("raw HTML: %s removed by the sanitizer (book_raw_html lets only "
+                           "inert HTML through): write it without them", taken,
+                           location=raw, type="patientpress", subtype="raw_sanitized")
+        raw.replace_self(nodes.raw(clean, clean, format="html", classes=raw["classes"]))
+        return
+    fix = ("write it as Markdown instead, or set book_raw_html = True in conf.py to let "
+           "HTML through a sanitizer (tags and classes kept; scripts, event handlers and "
+           "javascript: or file: addresses removed)" if "html" in fmt.split()
+           else "write it as Markdown instead")
+    logger.warning("raw %s in a chapter is not allowed and was removed: %s", fmt, fix,
+                   location=raw, type="patientpress", subtype="raw")
+    raw.parent.remove(raw)
 
 
 def report_missing_images(app, doctree):
@@ -221,11 +262,26 @@ def check_empty(app, doctree):
 
 # -- glyph coverage of the print font ----------------------------------------------------
 
-def print_font_coverage():
-    """Code points every face of the embedded print font can draw, and the font's name."""
+def print_font_coverage(code=False):
+    """Code points every face of the embedded print font (``code``: the code font) can
+    draw, and the font's name."""
     from ..print import fonts
 
+    if code:
+        return fonts.mono_drawable(), fonts.MONO_FAMILY
     return fonts.drawable(), fonts.FAMILY
+
+
+#: Nodes whose text the code font sets (components.css).
+CODE = (nodes.literal, nodes.literal_block, nodes.doctest_block)
+
+
+def _in_code(node):
+    while node is not None:
+        if isinstance(node, CODE):
+            return True
+        node = node.parent
+    return False
 
 
 def _undrawable(text, covered):
@@ -302,19 +358,23 @@ def check_glyphs(app, env):
         return
     covered, family = print_font_coverage()
     covered = covered | set(print_characters(app.config))
+    code_covered, code_family = print_font_coverage(code=True)
+    code_covered = code_covered | set(print_characters(app.config))
     fix = (f"the print font {family} has no glyph for it, so it would print as an empty box "
            "or in another font")
+    code_fix = fix.replace(f"print font {family}", f"code font {code_family}")
     # A math renderer other than MathJax (which no PDF runs) draws formulas as pictures.
     math_drawn = getattr(app.builder, "math_renderer_name", None) not in (None, "mathjax")
     for docname in sorted(env.found_docs):
         seen = set()
         doctree = env.get_doctree(docname)
         for text, line in _printed_texts(doctree, app.builder.tags, math_drawn):
-            for char in _undrawable(text.astext(), covered):
-                if char in seen:
+            code = _in_code(text.parent)
+            for char in _undrawable(text.astext(), code_covered if code else covered):
+                if (char, code) in seen:
                     continue
-                seen.add(char)
-                logger.warning("character %s", _describe(char, fix),
+                seen.add((char, code))
+                logger.warning("character %s", _describe(char, code_fix if code else fix),
                                location=(docname, line), type="patientpress", subtype="glyph")
     cfg = app.config
     for name in ("project", "author", "handout_subtitle", "handout_review_date",
@@ -331,6 +391,8 @@ def setup(app):
     messages.install_message_filters(app)
     app.add_config_value("docutils_settings", {}, "env", types=(dict,))
     app.add_config_value("handout_characters", {}, "env", types=(dict,))
+    # A book's own raw HTML (MyST's HTML, {raw} html) through the sanitizer (rawhtml.py).
+    app.add_config_value("book_raw_html", False, "env", types=(bool,))
     app.connect("config-inited", lambda app, config: print_characters(config))
     app.connect("env-before-read-docs", apply_docutils_settings)
     app.connect("env-before-read-docs", refuse_undecodable)

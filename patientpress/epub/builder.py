@@ -29,10 +29,13 @@ from lxml import etree
 from sphinx import addnodes
 from sphinx.builders import epub3
 from sphinx.builders.epub3 import Epub3Builder
+from sphinx.highlighting import PygmentsBridge
 from sphinx.util import logging
+from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters
-from ..markup import mathsvg
+from ..markup import alttext, code, mathsvg
+from ..print import fonts
 from ..files import ZIP_EPOCH_MIN, atomic_write, source_date_epoch
 from ..i18n import N_, gettext
 
@@ -157,8 +160,20 @@ def head_footnotes(tree):
     return changed
 
 
+class EpubTranslator(code.WrapsCode, HTML5Translator):
+    """Sphinx's XHTML, with long code lines wrapped after a mark (markup/code.py)."""
+
+
+#: Code colours that keep 7:1 on their own light box (accessible-pygments, with the theme).
+CODE_STYLE = "a11y-high-contrast-light"
+#: The code font's faces the e-book carries (epub.css): code is rarely italic.
+CODE_FACES = ("Regular", "Bold")
+
+
 class AccessibleEpubBuilder(Epub3Builder):
     """EPUB 3 with accessibility metadata and reproducible archive bytes."""
+
+    default_translator_class = EpubTranslator
 
     name = "epub"
     # Sphinx renders content.opf (and the other package files) from the builder's
@@ -166,6 +181,31 @@ class AccessibleEpubBuilder(Epub3Builder):
     template_dir = TEMPLATE_DIR
     # Formulas as SVG pictures: a reading app may run no MathJax (Sphinx's default).
     math_renderer_name = mathsvg.NAME
+
+    def init_highlighter(self):
+        super().init_highlighter()
+        if self.config.pygments_style is None:   # the book's own choice stands
+            self.highlighter = PygmentsBridge("html", CODE_STYLE)
+        self.dark_highlighter = None   # a reading app has no dark-mode media query for it
+
+    def copy_static_files(self):
+        super().copy_static_files()
+        folder = Path(self.outdir, "_static", "fonts")
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in fonts.mono_font_files():
+            if path.stem.rpartition("-")[2] in CODE_FACES:
+                (folder / path.name).write_bytes(path.read_bytes())
+
+    def handle_finish(self):
+        # Before the package files are written from what the folder holds: a file no
+        # reading system takes (a favicon's .ico, a book's .yml, myst-nb's
+        # reports/*.err.log) is left out of the e-book without a warning: it is no fault of
+        # the book's. Sphinx's own files (mimetype, .buildinfo, content.opf...) stay.
+        kept = {*self.media_types, ".js", ".xml", ".opf", ".ncx", ".epub", ""}
+        for path in sorted(Path(self.outdir).rglob("*")):
+            if path.is_file() and path.suffix not in kept:
+                path.unlink()
+        super().handle_finish()
 
     @property
     def guide_titles(self):
@@ -195,8 +235,7 @@ class AccessibleEpubBuilder(Epub3Builder):
             "a11y_access_modes": [escape(mode) for mode in cfg.epub_a11y_access_modes],
             "a11y_access_modes_sufficient": [
                 escape(modes) for modes in cfg.epub_a11y_access_modes_sufficient],
-            "a11y_features": [escape(feature) for feature in
-                              mathsvg.a11y_features(self, cfg.epub_a11y_features)],
+            "a11y_features": [escape(feature) for feature in self._a11y_features()],
             "a11y_hazards": [escape(hazard) for hazard in cfg.epub_a11y_hazards],
             "a11y_summary": escape(cfg.epub_a11y_summary),
             "a11y_conforms_to": escape(CONFORMS_TO),
@@ -211,6 +250,14 @@ class AccessibleEpubBuilder(Epub3Builder):
             who = cfg.patient_reviewed_by
             metadata["contributor"] = escape(f"{who['name']}, {who['role']}" if who else "")
         return metadata
+
+    def _a11y_features(self):
+        """The features the book has: no ``alternativeText`` while a picture lacks it
+        (markup/alttext.py warns about each), ``describedMath`` with formulas."""
+        features = mathsvg.a11y_features(self, self.config.epub_a11y_features)
+        if not alttext.all_described(self.env):
+            features = [f for f in features if f != "alternativeText"]
+        return features
 
     def toc_add_files(self, refnodes):
         super().toc_add_files(refnodes)
@@ -296,8 +343,20 @@ def _navigation_lists_hidden_toctrees(app, config):
         config.epub_tocscope = "includehidden"
 
 
+def _no_web_notebook_css(app, pagename, templatename, context, doctree):
+    """myst-nb links its web stylesheet from every page but writes the file only when the
+    build has finished, after the e-book is zipped: a link to a missing file (EPUBCheck
+    RSC-007). The e-book leaves it out; epub.css styles a notebook's cells."""
+    if app.builder.name == "epub":
+        context["favicon_url"] = None   # a reading app shows no favicon (an .ico is left out)
+    if app.builder.name == "epub" and "css_files" in context:
+        context["css_files"] = [css for css in context["css_files"]
+                                if "mystnb." not in getattr(css, "filename", str(css))]
+
+
 def setup(app):
     app.setup_extension("sphinx.builders.epub3")
+    app.connect("html-page-context", _no_web_notebook_css)
     app.connect("config-inited", _navigation_lists_hidden_toctrees)
     app.add_builder(AccessibleEpubBuilder, override=True)
     app.add_config_value("epub_a11y_access_modes", ["textual", "visual"], "epub")

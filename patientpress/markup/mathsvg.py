@@ -83,6 +83,46 @@ def _environments(latex):
     return ENVIRONMENT.sub(rename, latex)
 
 
+# What MathJax reads that latex2mathml does not, made plain before the conversion: a
+# \label (Sphinx numbers displays and links them itself), \notag and \nonumber (a number
+# is Sphinx's to print), \require{...} (MathJax's extension loader), and colours a book
+# names with \definecolor, which become the #rrggbb latex2mathml draws.
+DROPPED = re.compile(r"\\(?:label|require)\{[^{}]*\}|\\(?:notag|nonumber)\b")
+DEFINECOLOR = re.compile(r"\\definecolor\{([^{}]+)\}\{([^{}]+)\}\{([^{}]+)\}")
+# "{\\min }\\limits_x": MathJax takes limits after a braced operator, TeX and latex2mathml
+# only after the operator itself.
+BRACED_OPERATOR = re.compile(r"\{\s*(\\[A-Za-z]+)\s*\}(?=\s*\\(?:no)?limits)")
+COLOR_USE = re.compile(r"(\\(?:color|textcolor|colorbox)\{)([^{}]+)\}")
+
+
+def _hex(model, spec):
+    """A \\definecolor's colour as #rrggbb; MathError for a model it cannot read."""
+    parts = [p.strip() for p in spec.split(",")]
+    try:
+        if model == "HTML":
+            return "#" + spec.strip().lower()
+        if model == "RGB":
+            return "#" + "".join(f"{int(p):02x}" for p in parts)
+        if model == "rgb":
+            return "#" + "".join(f"{round(float(p) * 255):02x}" for p in parts)
+        if model == "gray":
+            return "#" + f"{round(float(parts[0]) * 255):02x}" * 3
+    except ValueError:
+        pass
+    raise MathError(f"\\definecolor{{...}}{{{model}}}{{{spec}}}: write the colour as RGB, "
+                    "rgb, HTML or gray")
+
+
+def _mathjax(latex):
+    """``latex`` without what only MathJax reads (:data:`DROPPED`, :data:`DEFINECOLOR`)."""
+    colours = {}
+    for name, model, spec in DEFINECOLOR.findall(latex):
+        colours[name.strip()] = _hex(model.strip(), spec)
+    latex = BRACED_OPERATOR.sub(r"\1", DROPPED.sub("", DEFINECOLOR.sub("", latex)))
+    return COLOR_USE.sub(lambda m: m.group(1) + colours.get(m.group(2).strip(), m.group(2))
+                         + "}", latex)
+
+
 def _display(latex):
     """A display's LaTeX as one formula: equations separated by blank lines are rows of an
     alignment, and a single one broken with ``\\\\`` is split, as Sphinx's MathJax does."""
@@ -113,6 +153,7 @@ def macros(config):
 def to_mathml(latex, display, prefix=""):
     """The MathML of ``latex`` (after the definitions ``prefix``); :class:`MathError` when
     it is not LaTeX this can draw."""
+    latex = _mathjax(latex)
     source = prefix + _environments(_display(latex) if display else latex)
     depth = 0
     for char in ESCAPED.sub("", source):
@@ -127,12 +168,35 @@ def to_mathml(latex, display, prefix=""):
         mathml = latex2mathml.converter.convert(source, display="block" if display else "inline")
     except Exception as exc:   # latex2mathml raises a class per mistake, most without words
         raise MathError(f"LaTeX it cannot read ({type(exc).__name__} {exc})".strip()) from exc
-    for el in ET.fromstring(mathml).iter():
+    try:
+        tree = ET.fromstring(mathml)
+    except ET.ParseError as exc:   # latex2mathml wrote what is not XML (\\unicode{x})
+        raise MathError(f"LaTeX it cannot read (its MathML is not well-formed: {exc})") from exc
+    if _math_in_text(tree):
+        mathml = ET.tostring(tree, encoding="unicode")
+    for el in tree.iter():
         if el.tag.startswith(MATHML) and re.fullmatch(r"\\[A-Za-z]+", (el.text or "").strip()):
             raise MathError(f"unknown command {el.text.strip()} (a macro of the book's own is "
                             "given to every format in conf.py: mathjax3_config = "
                             "{'tex': {'macros': {'name': 'definition'}}})")
     return mathml
+
+
+def _math_in_text(tree):
+    """A formula inside text (``\\colorbox{c}{$E$}``, ``\\text{if $x>0$}``), which
+    latex2mathml leaves as "$E$", drawn as math, as MathJax does; True if one was."""
+    import latex2mathml.converter
+
+    found = False
+    for parent in tree.iter():
+        for i, el in enumerate(list(parent)):
+            text = el.text or ""
+            if el.tag != MATHML + "mtext" or not re.fullmatch(r"\$[^$]+\$", text.strip()):
+                continue
+            inner = ET.fromstring(latex2mathml.converter.convert(text.strip()[1:-1]))
+            parent[i:i + 1] = list(inner)
+            found = True
+    return found
 
 
 @functools.lru_cache(maxsize=None)
@@ -203,7 +267,8 @@ def _picture(self, node, display):
         path.write_bytes(drawing.svg)
     style = f"width: {drawing.width:.3f}em"
     if not display:
-        style += f"; vertical-align: -{drawing.depth:.3f}em"
+        # A formula that sits above the baseline has a negative depth: one minus sign only.
+        style += f"; vertical-align: {-drawing.depth:.3f}em"
     src = posixpath.join(self.builder.imgpath, "math", drawing.name)
     return (f'<img class="math-svg" src="{html.escape(src)}" '
             f'alt="{self.attval(node.astext().strip())}" style="{style}" />')

@@ -22,7 +22,10 @@
   would get one warning per citation; the build stops at once saying what to write.
 
 MyST's Sphinx parser is replaced by a subclass (``override=True``) that differs only in
-the renderer it gives the Markdown parser and the comment rules it adds.
+the comment rules it adds; with myst-nb in ``extensions`` (listed before or after
+patientpress), myst-nb's parser is replaced by one that reads notebooks as myst-nb does
+and Markdown pages as ours (``notebooks.py``). Hard breaks, task boxes and ``%`` comments
+are a transform (``Leftovers``), so they work whichever parser read the page.
 """
 
 import logging as std_logging
@@ -31,12 +34,14 @@ import re
 import weakref
 
 from docutils import nodes
+from docutils.transforms import Transform
 from myst_parser.config.main import TopmatterReadError, merge_file_level, read_topmatter
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from myst_parser.warnings_ import create_warning
 from sphinx.errors import ConfigError
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -159,22 +164,35 @@ def task_box(done):
                         classes=["task-box", "task-done" if done else "task-todo"])
 
 
-class Renderer(SphinxRenderer):
-    """MyST's renderer, with a real line break and without ``%`` comment nodes."""
+class Leftovers(Transform):
+    """What MyST's renderers (myst-parser's and myst-nb's alike) leave as raw HTML or comment
+    nodes, made the nodes every writer draws: a hard line break, a task box; ``%``
+    comments and HTML comments (raw HTML that holds nothing else) dropped. A transform, not a
+    renderer of our own, so it applies whichever parser read the page (a notebook's Markdown
+    cells are rendered by myst-nb's renderer)."""
 
-    def render_hardbreak(self, token):
-        self.current_node.append(hard_break())
+    default_priority = 100   # before Sphinx's own transforms read the text
 
-    def render_myst_line_comment(self, token):
-        pass   # a note to the other authors: it has no place in any output
+    def apply(self):
+        for node in list(self.document.findall(lambda n: isinstance(n, (nodes.raw,
+                                                                         nodes.comment)))):
+            if isinstance(node, nodes.comment):
+                node.parent.remove(node)   # a note to the other authors
+                continue
+            text = node.astext()
+            if node.get("format") == "latex" and text == "\\\\\n":
+                node.parent.remove(node)   # the hard break's LaTeX half, beside its HTML one
+            if node.get("format") != "html":
+                continue
+            if text == "<br />\n":
+                node.replace_self(hard_break())
+            elif "task-list-item-checkbox" in text:
+                node.replace_self(task_box("checked=" in text))
+            elif not _HTML_COMMENTS.sub("", text).strip():
+                node.parent.remove(node)
 
-    def render_list_item(self, token):
-        super().render_list_item(token)
-        item = self.current_node.children[-1] if self.current_node.children else None
-        first = item.children[0] if isinstance(item, nodes.list_item) and item.children else None
-        box = first.children[0] if isinstance(first, nodes.paragraph) and first.children else None
-        if isinstance(box, nodes.raw) and "task-list-item-checkbox" in box.astext():
-            box.replace_self(task_box("checked=" in box.astext()))
+
+_HTML_COMMENTS = re.compile(r"<!--.*?-->", re.S)
 
 
 # MystParser.parse names its renderer class inside and offers no hook for a markdown-it
@@ -187,10 +205,10 @@ UPSTREAM_PARSE_SHA256 = "0d71d5731b4a6f7c643ac3d578f5c690f02710b43d18b270160ccda
 
 
 class Parser(MystParser):
-    """MyST's Sphinx parser with the renderer and the comment rules above."""
+    """MyST's Sphinx parser with the comment rules above."""
 
     def parse(self, inputstring, document):
-        # As MystParser.parse (myst-parser 5.2), which names its renderer class inside.
+        # As MystParser.parse (myst-parser 5.2), which makes its Markdown parser inside.
         config = document.settings.env.myst_config
         try:
             topmatter = read_topmatter(inputstring)
@@ -201,10 +219,34 @@ class Parser(MystParser):
                 def warning(wtype, msg):
                     return create_warning(document, msg, wtype, line=1, append_to=document)
                 config = merge_file_level(config, topmatter, warning)
-        parser = create_md_parser(config, Renderer)
+        parser = create_md_parser(config, SphinxRenderer)
         parser.use(html_comments_plugin)
         parser.options["document"] = document
         parser.render(inputstring)
+
+
+class UnresolvedAsText(SphinxPostTransform):
+    """A link whose target was not found (already a warning naming it) is printed as its
+    words in the e-book and the PDFs: MyST makes it a link to ``#target``, an anchor that
+    is nowhere, which EPUBCheck reports (RSC-012) and WeasyPrint warns about in print."""
+    default_priority = 11   # after MyST's resolver (9) and Sphinx's (10)
+    builders = ("epub", "handout", "clinic-editions")
+
+    def run(self, **kwargs):
+        for ref in list(self.document.findall(nodes.reference)):
+            if self._unresolved(ref):
+                ref.replace_self(nodes.inline("", "", *ref.children))
+
+    def _unresolved(self, ref):
+        """MyST's stand-in for a target it did not find: a bare ``refid`` link (no
+        ``internal``, which every resolved one has) around its ``xref myst`` words. A
+        print document's chapters are resolved one by one, so an id elsewhere in the
+        book is not in this tree: only MyST's own stand-ins are judged."""
+        first = ref.children[0] if ref.children else None
+        return (ref.get("refid") and not ref.get("internal") and "refuri" not in ref
+                and isinstance(first, nodes.inline)
+                and {"xref", "myst"} <= set(first["classes"])
+                and ref["refid"] not in self.document.ids)
 
 
 # -- unknown roles and directives ----------------------------------------------------------
@@ -293,9 +335,25 @@ def check_bibfiles(app, config):
                 f"{os.path.relpath(inside, app.confdir)!r} in bibtex_bibfiles")
 
 
+def wants_notebooks(app):
+    """Whether the book reads notebooks: myst_nb in ``extensions``, before or after us."""
+    return "myst_nb" in app.config.extensions or "myst_nb" in app.extensions
+
+
 def setup(app):
-    app.setup_extension("myst_parser")   # first, so its parser is the one replaced
-    app.add_source_parser(Parser, override=True)
+    # One MyST parser for Markdown, ours: myst-nb registers its own for .md (and
+    # .ipynb) and myst_parser's setup would then refuse the .md suffix, so with myst_nb in
+    # extensions, wherever it is listed, myst-nb is set up here (now, or by Sphinx before
+    # us) in place of myst_parser, and its parser replaced by ours (``notebooks.py``).
+    if wants_notebooks(app):
+        from . import notebooks
+
+        notebooks.setup(app)
+    else:
+        app.setup_extension("myst_parser")   # first, so its parser is the one replaced
+        app.add_source_parser(Parser, override=True)
+    app.add_transform(Leftovers)
+    app.add_post_transform(UnresolvedAsText)
     handlers = {"html": (_writes("<br />\n"), None), "latex": (_writes("\\\\\n"), None),
                 "man": (_writes("\n.br\n"), None), "texinfo": (_writes("@*\n"), None),
                 "text": (_visit_text, None)}

@@ -23,7 +23,7 @@ from sphinx.writers.html5 import HTML5Translator
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
 from .. import files, i18n
-from ..markup import mathsvg, notice
+from ..markup import code, mathsvg, notice
 from ..files import slugify
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,9 @@ class PrintDoc:
 RENDER_ORDER = {"large": 0, "booklet": 1, "book": 2}
 
 
-class PrintTranslator(HTML5Translator):
-    """HTML for paper: no pilcrow permalinks (they would print and pollute running heads)."""
+class PrintTranslator(code.WrapsCode, HTML5Translator):
+    """HTML for paper: no pilcrow permalinks (they would print and pollute running heads);
+    long code lines wrapped after a mark (markup/code.py)."""
 
     def add_permalink_ref(self, node, title):
         pass

@@ -1,5 +1,6 @@
-"""The print fonts: Atkinson Hyperlegible, and Noto Sans Arabic for a clinic's details in
-Arabic script, from their PyPI font packages, copied into the build; and what they can draw.
+"""The print fonts: Atkinson Hyperlegible, IBM Plex Mono for code, and Noto Sans Arabic for a
+clinic's details in Arabic script, from their PyPI font packages, copied into the build;
+and what they can draw.
 
 They are copied (not linked) so that WeasyPrint's sandbox only ever reads the build folder.
 :func:`drawable` is the one glyph check: the book's text (checks.py) and a clinic file's
@@ -26,10 +27,23 @@ def font_files():
     return files
 
 
+#: The code font (``components.css``): monospace, 0 and O, 1, l and I told apart.
+MONO_FAMILY = "IBM Plex Mono"
+MONO_FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+def mono_font_files():
+    """The code font's four faces (PyPI fontpkg-ibm-plex-mono)."""
+    import fontpkg_ibm_plex_mono as pkg
+
+    folder = Path(pkg.__file__).parent / "files"
+    return [folder / f"IBMPlexMono-{face}.ttf" for face in MONO_FACES]
+
+
 def copy_into(folder):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for f in font_files():
+    for f in [*font_files(), *mono_font_files()]:
         target = folder / f.name
         if not target.exists() or target.stat().st_size != f.stat().st_size:
             shutil.copyfile(f, target)
@@ -58,6 +72,12 @@ def _cmap(path):
 def drawable():
     """The code points every face of the print font can draw."""
     return frozenset(set.intersection(*(_cmap(f) for f in font_files())))
+
+
+@functools.lru_cache(maxsize=None)
+def mono_drawable():
+    """The code points every face of the code font can draw."""
+    return frozenset(set.intersection(*(_cmap(f) for f in mono_font_files())))
 
 
 @functools.lru_cache(maxsize=None)

