@@ -116,7 +116,23 @@ def _stat(path):
     return (st.st_size, st.st_mtime_ns, st.st_ino) if stat.S_ISREG(st.st_mode) else None
 
 
-def _digest(path):
+def _installed():
+    """The folders Python and its packages are installed in (pip and the system write them,
+    never a book's writer)."""
+    import site
+    import sysconfig
+
+    paths = {sys.prefix, sys.base_prefix, *site.getsitepackages(), sysconfig.get_path("stdlib")}
+    paths = {os.path.abspath(p) for p in paths if p}
+    return sorted(paths | {os.path.realpath(p) for p in paths})
+
+
+def _digest(path, st=None, installed=()):
+    """A file's SHA-256; for a file of an installed package, its size and time (whatever
+    installs or upgrades it changes both, and its distribution's RECORD too): reading the
+    thousands of modules a build imports would cost a tenth of a second each build."""
+    if st is not None and _inside(path, installed):
+        return f"stat {st[0]} {st[1]}"
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -207,7 +223,11 @@ class Stamp:
         if kept.get("version") != VERSION:
             return False
         for path, size, mtime_ns, inode, digest, racy in kept["files"]:
-            if _stat(path) != (size, mtime_ns, inode) or racy:
+            now = _stat(path)
+            if digest.startswith("stat "):   # an installed package's file: by its stat
+                if now is None or digest != f"stat {now[0]} {now[1]}":
+                    return False
+            elif now != (size, mtime_ns, inode) or racy:
                 try:
                     if _digest(path) != digest:
                         return False
@@ -259,7 +279,9 @@ class Stamp:
         if files is None:
             return False
         now = time.time_ns()
-        rows = [[p, *st, _digest(p), now - st[1] < RACY_NS] for p, st in sorted(files.items())]
+        installed = _installed()
+        rows = [[p, *st, _digest(p, st, installed), now - st[1] < RACY_NS]
+                for p, st in sorted(files.items()) if "__pycache__" not in p]
         folders = {os.path.dirname(p) for p in files} | set(recorder.listed)
         folders = sorted(f for f in folders if not self._product(f)
                          and not self._volatile(f))
