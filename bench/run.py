@@ -450,22 +450,39 @@ def clinic_tasks(book, work, env, sizes, runs, warmup, large_runs):
 # -- profile -----------------------------------------------------------------
 
 PROFILE_PARTS = [
-    ("reading and parsing the MyST sources", "sphinx/builders/__init__.py", "read"),
-    ("writing HTML (all builders' write phase)", "sphinx/builders/__init__.py", "write"),
-    ("WeasyPrint: parsing HTML/CSS and layout", "weasyprint/__init__.py", "render"),
-    ("WeasyPrint: writing the PDF (fonts subset, tags)", "weasyprint/document.py",
+    ("Python imports (every module, WeasyPrint's included: in-process here)",
+     "<frozen importlib._bootstrap>", "_find_and_load"),
+    ("Sphinx start-up: configuration and extensions", "sphinx/application.py", "__init__"),
+    ("Sphinx: reading and parsing the MyST sources, with our transforms",
+     "sphinx/builders/__init__.py", "read"),
+    ("Sphinx: resolving and writing the print documents (all builders' write phase)",
+     "sphinx/builders/__init__.py", "write"),
+    ("ours: assembling the whole-book print document", "patientpress/print/builder.py",
+     "assemble_doctree"),
+    ("WeasyPrint: parsing HTML/CSS and layout, every layout", "weasyprint/__init__.py",
+     "render"),
+    ("WeasyPrint: the CSS cascade (computed styles)", "weasyprint/css/__init__.py",
+     "get_all_computed_styles"),
+    ("WeasyPrint: pagination and line breaking", "weasyprint/layout/__init__.py",
+     "layout_document"),
+    ("WeasyPrint: writing the PDF (drawing, fonts, tags)", "weasyprint/document.py",
      "write_pdf"),
-    ("our render_pdf in total", "patientpress/print/render.py", "render_pdf"),
+    ("ours: PDF/UA finishing", "patientpress/print/pdfua.py", "finish_pdf"),
+    ("ours: the preflight (each PDF read back as printed)",
+     "patientpress/print/preflight/__init__.py", "check"),
+    ("ours: render_pdf in total (every layout, the PDF written)",
+     "patientpress/print/render.py", "render_pdf"),
 ]
 
 
 def profile_handout(book, env, out):
-    """cProfile a clean handout build; seconds per phase (cumulative)."""
+    """cProfile a clean build of the whole-book PDF (the job set against the matched peer
+    and the floor); seconds per phase (cumulative)."""
     rmtree(out)
     prof = out.parent / f"{out.name}.prof"
     # One process: the profiler sees only its own process, so no render workers.
     argv = sphinx("handout", book.src, out / "handout", out / "doctrees", book.conf,
-                  ["-D", "handout_workers=-1"])
+                  ["-D", "handout_workers=-1", "-D", "handout_products=book"])
     start = time.perf_counter()
     subprocess.run([str(c) for c in [PY, "-m", "cProfile", "-o", prof, *argv[1:]]],
                    cwd=ROOT, env=env, capture_output=True)
@@ -889,10 +906,12 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
     ]
     for title, (total, rows) in profile:
         lines += [
-            f"## Where the time goes: the PDF handouts of {title} from clean (cProfile)",
+            f"## Where the time goes: the whole-book PDF of {title} from clean (cProfile)",
             "",
-            f"One clean handout build under cProfile took {fmt_s(total)} "
-            "(profiling slows Python code: read the shares, not the seconds).",
+            f"One clean build of the whole-book PDF under cProfile, in one process (no "
+            f"render workers, so WeasyPrint's import counts here), took {fmt_s(total)} "
+            "(profiling slows Python code: read the shares, not the seconds; a phase "
+            "inside another counts in both).",
             "",
             "| phase | cumulative | share | calls |", "| --- | ---: | ---: | ---: |",
             *[f"| {label} | {fmt_s(cum)} | {cum / total:.0%} | {calls} |"
