@@ -98,6 +98,11 @@ pdf: $(STAMP)  ## the PDF handouts: whole book, one per chapter, large print
 
 handout: pdf
 
+# Every build preflights each PDF it writes (a finding fails it, strictly); this reads every
+# PDF already under $(BUILDDIR) back again and reports, for a look without building.
+preflight: $(STAMP)  ## read every built PDF back as printed and report what is wrong on its pages
+	$(PYTHON) -m patientpress.print.preflight $(BUILDDIR)
+
 clinics: $(STAMP) pdf  ## one branded edition per clinic file in clinics/ (SHARD=K/N: one shard)
 	$(PYTHON) -m patientpress.clinics clinics/ --source $(SOURCEDIR) --conf $(CONFDIR) --doctrees $(BUILDDIR)/doctrees --out $(BUILDDIR)/clinics $(if $(SHARD),--shard $(SHARD))
 
@@ -141,7 +146,7 @@ lock:  ## regenerate requirements.txt (with hashes) from requirements.in
 clean:  ## remove every build output
 	rm -rf $(BUILDDIR)
 
-.PHONY: help venv all html epub pdf handout clinics a11y test test-fast bench live new lock clean
+.PHONY: help venv all html epub pdf handout preflight clinics a11y test test-fast bench live new lock clean
 
 # Make must not try to remake these through the catch-all below: the stamp's own
 # prerequisites included, or make drops a circular stamp <- file <- stamp dependency

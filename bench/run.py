@@ -208,7 +208,7 @@ def nav_check(html_dir, epub_dir, new_title, old_title):
     stale, missing, pages = [], [], 0
     for page in sorted(html_dir.rglob("*.html")):
         rel = page.relative_to(html_dir).as_posix()
-        # The index, the search page and the 404 page (issue 28) carry no book navigation.
+        # The index, search and 404 pages have no book navigation to go stale.
         if rel.startswith(("_static/", "_downloads/", "_sources/")) or rel in (
                 "genindex.html", "search.html", "404.html"):
             continue

@@ -225,3 +225,13 @@ def future_index(tmp_path_factory):
                     "--no-build-isolation", "-w", str(folder), str(project)], check=True)
     assert [p.name for p in folder.iterdir()] == ["fonttools-99.0-py3-none-any.whl"]
     return folder
+#: Lines for the end of the run (tests/test_preflight.py: the preflight's report on the
+#: session's whole-book PDFs), so that `make test`'s output shows it.
+PREFLIGHT_REPORT = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if PREFLIGHT_REPORT:
+        terminalreporter.section("preflight")
+        for line in PREFLIGHT_REPORT:
+            terminalreporter.write_line(line)

@@ -116,37 +116,12 @@ def info(pdf):
 # -- tagged-PDF reading: marked content, structure tree, text sizes -------------------------
 
 def _marked_runs(pdf):
-    """[(page index, mcid or "artifact" or None, text, size in pt)] for every text run."""
-    import pypdf
+    """[(page index, mcid or "artifact" or None, text, size in pt)] for every text run (the
+    preflight's reader, patientpress/print/preflight/reading.py, reads them)."""
+    from patientpress.print.preflight.reading import page_runs
 
-    runs = []
-    reader = pypdf.PdfReader(str(pdf))
-    for index, page in enumerate(reader.pages):
-        stack = []
-
-        def before(op, args, cm, tm):
-            if op == b"BDC":
-                props = args[1] if len(args) > 1 else {}
-                mcid = props.get("/MCID") if hasattr(props, "get") else None
-                stack.append("artifact" if args[0] == "/Artifact" else
-                             None if mcid is None else int(mcid))
-            elif op == b"BMC":
-                stack.append("artifact" if args[0] == "/Artifact" else None)
-            elif op == b"EMC" and stack:
-                stack.pop()
-
-        def on_text(text, cm, tm, font, size):
-            if not text.strip():
-                return
-            # Effective size: the font size scaled by the text and graphics matrices.
-            a, b, c, d = (tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3],
-                          tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3])
-            scale = (c * c + d * d) ** 0.5
-            owner = next((m for m in reversed(stack) if m is not None), None)
-            runs.append((index, owner, text, round(size * scale, 2)))
-
-        page.extract_text(visitor_operand_before=before, visitor_text=on_text)
-    return runs
+    return [(index, owner, text, size) for index, runs in enumerate(page_runs(pdf))
+            for _base, _x, text, size, owner in runs]
 
 
 def text_sizes(pdf):

@@ -79,7 +79,7 @@ def _pdf_numbers(pdf):
     for label, caption in NUMBERED.items():
         at = re.search(rf"({NUMBER.pattern}) {re.escape(caption)}", text)
         if at:
-            refs = re.findall(rf"({NUMBER.pattern}), page \d+ (?:shows|lists)", text)
+            refs = re.findall(rf"({NUMBER.pattern}) \(page \d+\) (?:shows|lists)", text)
             found[label] = (at.group(1), refs)
     return found
 

@@ -89,6 +89,9 @@ BAD = {
          "Fix: put the value in quotes: hours: \"{a: 1}\""]),
     "control": (GOOD.replace("+1 555 0100", "+1 555\\u0007 0100"),
                 ["'phone' contains invisible control characters; retype it"]),
+    "many-lines": (GOOD.replace('["12 River Road", "Springfield"]', '["a", "b", "c", "d", "e"]'),
+                   ["'address' has 5 lines; the printed clinic box holds 4. Fix: join or "
+                    "shorten lines, e.g. put the city and the postcode on one line"]),
     "long": (GOOD.replace("+1 555 0100", "1" * 41),
              ["'phone' is longer than 40 characters and would not fit in the clinic box; "
               "shorten it"]),

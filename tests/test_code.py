@@ -67,7 +67,7 @@ def test_a_short_line_and_the_highlighting_are_left_alone():
 
 
 def test_a_word_longer_than_a_line_is_cut_with_the_mark_and_no_entity_split():
-    line = "&amp;" * 100   # 46 + 44 + 10 characters
+    line = "&amp;" * 100   # 38 + 36 + 26 characters
     wrapped = code.wrap(f"<pre>{line}</pre>")
     assert wrapped.count(code.MARK) == 2
     assert "&am\n" not in wrapped and wrapped.replace("\n" + code.MARK + " ", "") == \

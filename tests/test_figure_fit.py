@@ -65,7 +65,10 @@ def full_size_pt(picture_height):
 
 
 @pytest.mark.parametrize("picture_height", [430, 440])
-def test_a_figure_that_would_shrink_too_much_keeps_its_size(tmp_path, picture_height):
+def test_a_figure_that_would_shrink_too_much_keeps_its_size(tmp_path, picture_height,
+                                                            monkeypatch):
+    # The range set to a tenth: these figures miss by more than that (a fifth takes them).
+    monkeypatch.setattr(render, "FIT_SHRINK", 0.1)
     assert caption_page(render_road(tmp_path, picture_height)) == 2
     assert abs(picture_height_pt(tmp_path / "road.pdf", 2) - full_size_pt(picture_height)) <= 2
 
@@ -83,14 +86,18 @@ def test_a_fit_that_falls_short_is_not_kept(tmp_path, monkeypatch):
     assert abs(picture_height_pt(tmp_path / "road.pdf", 2) - full_size_pt(410)) <= 2
 
 
-@pytest.mark.parametrize("picture_height, shrunk", [(300, False), (400, True), (430, False)])
-def test_only_a_figure_that_just_misses_gets_a_rule(tmp_path, picture_height, shrunk):
+@pytest.mark.parametrize("picture_height, shrink, shrunk", [
+    (300, 0.1, False), (400, 0.1, True), (430, 0.1, False), (430, 0.2, True)])
+def test_only_a_figure_that_just_misses_gets_a_rule(tmp_path, picture_height, shrink, shrunk,
+                                                    monkeypatch):
     import weasyprint
 
+    monkeypatch.setattr(render, "FIT_SHRINK", shrink)
     document = weasyprint.HTML(string=road_html(tmp_path, picture_height),
                                base_url=tmp_path.as_uri() + "/").render()
     rules = render.figure_fits(document)
     assert bool(rules) is shrunk, rules
     if shrunk:
         width = float(rules["road"].split("width: ")[1].split("px")[0])
-        assert rules["road"].startswith('figure[id="road"] img') and 0.9 * 321 <= width < 321
+        assert (rules["road"].startswith('figure[id="road"] img')
+                and (1 - shrink) * 321 <= width < 321)

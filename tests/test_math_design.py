@@ -235,7 +235,7 @@ def test_pdf_eq_link_from_another_chapter_is_live(built):
     choices = next(i for i, text in enumerate(pdfread.page_texts(pdf), 1)
                    if "Choosing together" in text and "Contents" not in text)
     assert (choices, "chapters-01-doses--equation-daily-total", total) in _pdf_links(pdf)
-    assert f"The (1), page {total} formula" in _text(pdf)
+    assert f"The (1) (page {total}) formula" in _text(pdf)
 
 
 # -- sphinx-design in the PDF -------------------------------------------------------

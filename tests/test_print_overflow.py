@@ -81,7 +81,7 @@ def test_a_link_to_a_heading_chapters_share_names_the_chapter(pdf):
     text = " ".join(pdfread.text(pdf).split())
     page = next(n for n, t in enumerate(pdfread.page_texts(pdf), 1)
                 if "Read the four items again" in t)
-    assert f"See What you can do next (in “A Long Short List”), page {page} before" in text, text
+    assert f"See “What you can do next” (in “A Long Short List”, page {page}) before" in text, text
 
 
 def _table(*rows):
@@ -97,9 +97,10 @@ def _table(*rows):
     return nodes.table("", group)
 
 
-def test_a_table_is_kept_set_smaller_or_stacked_by_its_longest_words():
-    """Never a word broken inside (issue 27, point 6): what fits stays, what fits at the
-    stated floor is set smaller, the rest is stacked with each cell under its heading."""
+def test_a_table_is_kept_turned_sideways_or_stacked_by_its_longest_words():
+    """Never a word broken inside (issue 27, point 6) and never type under the body size:
+    what fits stays, what fits a page turned sideways goes there, the rest is stacked with
+    each cell under its heading."""
     from docutils import nodes
     from patientpress.print import singlefile
 
@@ -110,10 +111,13 @@ def test_a_table_is_kept_set_smaller_or_stacked_by_its_longest_words():
                    "Installation", "Maintenance", "Certification", "Availability"],
                   ["Suppliersworth", "Tanks", "Two hundred", "Weekly", "Five years",
                    "Included", "Yearly", "Certified", "Nationwide"])
-    tree = nodes.section("", fits, smaller, wide)
+    sideways = _table(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+                       "Sunday"], ["Mostly", "Mostly", "Mostly", "Mostly", "Mostly",
+                                   "Mostly", "Mostly"])
+    tree = nodes.section("", fits, smaller, sideways, wide)
     singlefile.mark_wide_tables(tree)
-    assert [t["classes"] for t in (fits, smaller, wide)] == [
-        [], ["small-table"], ["stacked-table"]]
+    assert [t["classes"] for t in (fits, smaller, sideways, wide)] == [
+        [], ["sideways-table"], ["sideways-table"], ["stacked-table"]]
     labels = [c.astext() for c in wide.findall(nodes.inline) if "stacked-label" in c["classes"]]
     assert labels[:2] == ["Supplier", "Offers"] and len(labels) == 9
     assert singlefile.table_width_em(fits) <= singlefile.TEXT_BLOCK_EM

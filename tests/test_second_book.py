@@ -227,7 +227,7 @@ def _numbered(book, fmt, doc, label, number, caption):
 
 def _numbered_pdf(book, dest, number, caption, verb):
     assert f"{number} {caption}" in book.text
-    assert re.search(rf"{number}, page \d+ {verb}", book.text)
+    assert re.search(rf"{number} \(page \d+\) {verb}", book.text)
     for page in book.lands(dest).values():
         assert caption in page
 
@@ -303,7 +303,7 @@ def _equation_pages(book, fmt):
 
 @check("equation", "pdf")
 def _equation_pdf(book, fmt):
-    assert re.search(r"as \(1\), page \d+ shows", book.text)
+    assert re.search(r"as \(1\) \(page \d+\) shows", book.text)
     for page in book.lands("using-watering--equation-roof-volume").values():
         assert "Watering the Garden A roof of area" in page and "shows. (1)" in page
 

@@ -25,6 +25,8 @@ PATIENT = {
     "given_by_blank": N_("Clinic name and phone number"),
     "your_clinic": N_("Your clinic:"),
     "your_clinic_blank": N_("Name and phone number"),
+    # The page inside the cover that holds a clinic's details when the cover cannot.
+    "clinic_page": N_("Your clinic"),
     "phone": N_("Phone:"),
     "web": N_("Web:"),
     "hours": N_("Opening hours:"),
@@ -45,13 +47,16 @@ PATIENT = {
     # A link out of a chapter handout: "(in the full guide: “Chapter”, online at …)".
     "in_full_guide": N_("in the full guide"),
     "online_at": N_("online at"),
-    # A link to a heading several chapters share: "What you can do next (in “Chapter”), page 9".
+    # A link to a heading several chapters share: “What you can do next” (in “Chapter”, page 9).
     "in_chapter": N_("in"),
     # The running foot: "Page 3 of 12".
     "page": N_("Page"),
     "page_of": N_("of"),
-    # A cross-reference in print: "… (see “Heading”), page 9".
+    # A cross-reference in print: Read “Heading” (page 9) next.
     "page_ref": N_("page"),
+    # The quotation marks that set off a title a cross-reference names.
+    "quote_open": N_("“"),
+    "quote_close": N_("”"),
 }
 PRESETS = {
     "patient": PATIENT,
@@ -91,9 +96,9 @@ def css_string(text):
 
 def add_words(app, pagename, templatename, context, doctree):
     context["handout_words"] = found = words(app.config)
-    # The print stylesheets' generated words ("Page 3 of 12", ", page 9"), for page.html.
-    context["handout_css_words"] = {name: css_string(found[name])
-                                    for name in ("page", "page_of", "page_ref")}
+    # The print stylesheets' generated words ("Page 3 of 12", " (page 9)"), for page.html.
+    context["handout_css_words"] = {name: css_string(found[name]) for name in
+                                    ("page", "page_of", "page_ref", "quote_open", "quote_close")}
 
 
 def setup(app):

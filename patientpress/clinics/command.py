@@ -264,10 +264,13 @@ def _editions(args, files, mine, work):
     for edition in editions:
         clinic, final = edition.clinic, out / edition.name
         if edition.name in errors:
+            # Its other products are still handed out: a large print that cannot hold the
+            # clinic's details takes nothing else with it (the failed PDFs were removed).
             _fail(failed, clinic, errors[edition.name])
-            shutil.rmtree(edition.staging, ignore_errors=True)
-            gone.append(edition.name)
-            continue
+            if not any(edition.staging.rglob("*.pdf")):
+                shutil.rmtree(edition.staging, ignore_errors=True)
+                gone.append(edition.name)
+                continue
         shutil.rmtree(final, ignore_errors=True)
         if edition.staging.exists():
             edition.staging.rename(final)
@@ -374,6 +377,9 @@ def _build(args, editions, outdir, language, book):
 
 def _summary(written, failed, which=""):
     print(f"\nClinic editions{which}: {len(written)} written, {len(failed)} failed.")
+    held = sum("preflight of " in p for exc in failed.values() for p in exc.problems)
+    print(f"preflight: {sum(len(pdfs) for *_, pdfs in written)} PDF(s) written, each read back "
+          f"as printed with 0 findings; {held} PDF(s) held back for their findings.")
     noted = set()
     for clinic, language, pdfs in written:
         print(f"  {clinic.path}" + (f" ({language})" if clinic.language else "") + ":")

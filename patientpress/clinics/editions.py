@@ -49,6 +49,34 @@ def direction(text):
     return ""
 
 
+#: A logo this many times wider than high is printed across the clinic box, not in its
+#: corner: a 6:1 logo in the corner box came out 30 x 5 mm, its lettering 3-4 pt.
+WIDE_LOGO = 3
+
+
+def logo_ratio(path):
+    """A logo's width over its height (an SVG's viewBox or size, a PNG's pixels); 1 when
+    it cannot be told."""
+    import re
+
+    try:
+        if path.suffix.lower() == ".svg":
+            head = path.read_text(encoding="utf-8", errors="replace")[:4000]
+            box = re.search(r'viewBox="\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)', head)
+            size = box.groups() if box else (
+                re.search(r'<svg[^>]*\swidth="([\d.]+)', head).group(1),
+                re.search(r'<svg[^>]*\sheight="([\d.]+)', head).group(1))
+            width, height = map(float, size)
+        else:
+            from PIL import Image
+
+            with Image.open(path) as image:
+                width, height = image.size
+        return width / height if height else 1
+    except (AttributeError, OSError, ValueError):
+        return 1
+
+
 def clinic_context(clinic):
     """The template context of a clinic's details (``handout_clinic`` in page.html)."""
     return {
@@ -56,6 +84,7 @@ def clinic_context(clinic):
         "address": clinic.address, "address_dir": direction(" ".join(clinic.address)),
         "phone": clinic.phone, "web": clinic.web, "hours": clinic.hours,
         "logo": clinic.logo.as_uri() if clinic.logo else "",
+        "logo_wide": bool(clinic.logo) and logo_ratio(clinic.logo) >= WIDE_LOGO,
         "reviewed_by": clinic.reviewed_by, "feedback": clinic.feedback,
     }
 
@@ -64,24 +93,33 @@ def render_edition(job):
     """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
     problem in words, or None. A :class:`pool.Job` for a render worker.
 
-    A cover or a back page that runs onto a second page is never a silent spill: the page
-    is set again tighter (``tight_html``: tight.css), and if it still does not fit, the
-    clinic fails, with ``advice`` on what to shorten."""
-    html_text, target, base_url, roots, booklet_paper, advice, tight_html = job
+    A cover or a back page that runs onto a second page is never a silent spill: the
+    document is set again from each of ``fallbacks`` in turn (:data:`FALLBACKS`: tighter,
+    then with the clinic's details on a page of their own inside the cover), and if none
+    fits, the clinic fails, with ``advice`` on what to shorten. The preflight's findings
+    on the PDF kept fail it too, and the PDF is removed."""
+    html_text, target, base_url, roots, booklet_paper, advice, fallbacks, expect = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
     try:
-        for html in (html_text, tight_html):
-            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None))
-            if warnings:
-                return "the PDF renderer reported: " + "; ".join(
-                    dict.fromkeys(message for message, _subtype, _where in warnings))
+        for html in (html_text, *fallbacks):
+            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
+                                                 expect))
+            problems = [m for m, subtype, _ in warnings if not subtype.startswith("preflight.")]
+            if problems:
+                pages.unlink(missing_ok=True)
+                return "the PDF renderer reported: " + "; ".join(dict.fromkeys(problems))
             spills = spill(pages) if advice else []
             if not spills:
                 break
         if spills:
             pages.unlink(missing_ok=True)
             return f"{' and '.join(spills)}. Fix: {advice}"
+        # What the preflight finds is never handed out: the PDF is removed, the clinic fails.
+        found = [m for m, subtype, _ in warnings if subtype.startswith("preflight.")]
+        if found:
+            pages.unlink(missing_ok=True)
+            return "; ".join(found)
         if booklet_paper:
             from ..print import booklet   # pypdf: for the booklets alone, in the worker
 
@@ -111,8 +149,18 @@ def spill(pdf):
     return found
 
 
-def _tight(html):
-    return html.with_name(f"{html.stem}-tight.html")
+def printed_details(clinic):
+    """Every detail of ``clinic`` that each of its PDFs must print (the preflight checks)."""
+    return [clinic.name, clinic.phone, clinic.web, *clinic.address, *clinic.hours,
+            *(d for d in (clinic.reviewed_by, clinic.feedback) if d)]
+
+
+#: The print documents tried, in turn, when a clinic's details do not fit: (name, sheets).
+FALLBACKS = (("tight", ["tight.css"]), ("roomy", ["tight.css", "roomy.css"]))
+
+
+def _variant(html, name):
+    return html.with_name(f"{html.stem}-{name}.html")
 
 
 def advice(clinic):
@@ -146,7 +194,8 @@ class ClinicEditionsBuilder(HandoutBuilder):
             clinic = edition.clinic
             context = {"handout_clinic": clinic_context(clinic)}
             if clinic.qr:
-                context.update(handout_online_url=clinic.qr, handout_qr=qr.svg_data_uri(clinic.qr))
+                context.update(handout_online_url=clinic.qr, handout_guide_url=clinic.qr,
+                               handout_qr=qr.svg_data_uri(clinic.qr))
             folder = Path(self.outdir) / ".editions" / edition.name
             for kind, html_name, pdf_name in self._products(edition, pagename):
                 sheets = paper.stylesheets(clinic.paper, kind, clinic=True,
@@ -154,10 +203,11 @@ class ClinicEditionsBuilder(HandoutBuilder):
                 docs.append(PrintDoc(folder / html_name, edition.staging / pdf_name,
                                      {**context, "handout_stylesheets": sheets}, kind, edition))
                 if pagename == self.config.root_doc:
-                    # The same, set tighter (tight.css): rendered only when the cover or
-                    # the back page does not fit.
-                    docs.append(PrintDoc(_tight(folder / html_name), None, {
-                        **context, "handout_stylesheets": [*sheets, "tight.css"]}, kind, edition))
+                    # The same, set tighter (tight.css), then with a clinic page inside the
+                    # cover (roomy.css): rendered only when the one before does not fit.
+                    for name, more in FALLBACKS:
+                        docs.append(PrintDoc(_variant(folder / html_name, name), None, {
+                            **context, "handout_stylesheets": [*sheets, *more]}, kind, edition))
         return docs
 
     def _products(self, edition, pagename):
@@ -187,12 +237,14 @@ class ClinicEditionsBuilder(HandoutBuilder):
                                   clinic.path.parent.resolve())]
         booklet_paper = clinic.paper if doc.kind == "booklet" else None
         # A chapter handout has a title band, not a cover and a back page of its own.
-        fit, tight = "", ""
+        fit, fallbacks = "", []
         if doc.page == self.config.root_doc:
-            fit, tight = advice(clinic), _tight(doc.html).read_text(encoding="utf-8")
+            fit = advice(clinic)
+            fallbacks = [_variant(doc.html, name).read_text(encoding="utf-8")
+                         for name, _sheets in FALLBACKS]
         return pool.Job(render_edition,
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper,
-                          fit, tight),),
+                          fit, fallbacks, printed_details(clinic)),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
     def render_products(self):

@@ -26,6 +26,9 @@ from ..files import slugify
 
 MAX_CHARS = {"name": 80, "phone": 40, "web": 200, "qr": 200, "address": 300, "hours": 300,
              "reviewed_by": 120, "feedback": 200}
+#: What the print layout is shown to hold (tests/test_fit.py's clinic at the limits): the
+#: lines of a field with several, on every product and paper, in large print too.
+MAX_LINES = {"address": 4, "hours": 3}
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 4000
 SVG_ROOT = "{http://www.w3.org/2000/svg}svg"
@@ -95,6 +98,10 @@ def _lines(value, info):
     if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\u200c\u200d"
            for v in lines for c in v):
         raise _problem(f"'{field}' contains invisible control characters; retype it")
+    if len(lines) > MAX_LINES.get(field, len(lines)):
+        raise _problem(f"'{field}' has {len(lines)} lines; the printed clinic box holds "
+                       f"{MAX_LINES[field]}. Fix: join or shorten lines, e.g. put the city "
+                       "and the postcode on one line")
     if sum(map(len, lines)) > MAX_CHARS[field]:
         raise _problem(f"'{field}' is longer than {MAX_CHARS[field]} characters and would not "
                        "fit in the clinic box; shorten it")

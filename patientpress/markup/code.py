@@ -9,9 +9,9 @@ broken after a space or punctuation near the end where there is one. Pygments ha
 highlighted the code: its spans close at each line end, so a line is broken between
 characters, never inside a tag or an entity.
 
-:data:`COLUMNS` fits the code box at its type size in every print edition (12 pt over the
-134 mm text block, 16 pt over the large-print edition's full width) and an e-book page at
-its default size; on a narrower screen the reading app wraps what is left.
+:data:`COLUMNS` fits the code box at its type size in every print edition (the body size:
+14 pt over the 134 mm text block, 18 pt over the large-print edition's full width) and an
+e-book page at its default size; on a narrower screen the reading app wraps what is left.
 """
 
 import html
@@ -20,11 +20,11 @@ import re
 from docutils import nodes
 
 #: Characters a printed code line holds (IBM Plex Mono: 0.6 em a character).
-COLUMNS = 46
+COLUMNS = 38
 MARK = '<span class="wrap-mark" aria-hidden="true">\u21aa</span>'
 # Where a line may be broken: after one of these, looking back at most this far.
 BREAK_AFTER = set(" ,;([{=+-*/|&")
-LOOK_BACK = 14
+LOOK_BACK = 26
 # A tag, an entity, or one character: a line's pieces.
 _PIECE = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|\w+);|.", re.S)
 _PRE = re.compile(r"(<pre[^>]*>)(.*?)(</pre>)", re.S)

@@ -18,12 +18,12 @@ from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.errors import SphinxError
 from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
-from sphinx.writers.html5 import HTML5Translator
 
 from ..book import chapters, words
 from . import citations, fonts, numbers, paper, pool, qr, render, singlefile
+from .translator import PrintTranslator
 from .. import files, i18n
-from ..markup import code, mathsvg, notice
+from ..markup import mathsvg, notice
 from ..files import slugify
 
 logger = logging.getLogger(__name__)
@@ -44,19 +44,6 @@ class PrintDoc:
 
 # Largest first, so the render workers finish together.
 RENDER_ORDER = {"large": 0, "booklet": 1, "book": 2}
-
-
-class PrintTranslator(code.WrapsCode, HTML5Translator):
-    """HTML for paper: no pilcrow permalinks (they would print and pollute running heads);
-    long code lines wrapped after a mark (markup/code.py)."""
-
-    def add_permalink_ref(self, node, title):
-        pass
-
-    def visit_start_of_file(self, node):
-        # No empty marker span: links to a document point at its first heading instead,
-        # and an empty inline box would start a blank page before each chapter.
-        self.docnames.append(node["docname"])
 
 
 def _section_title(section):
@@ -205,6 +192,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_reviewed_by=notice.reviewed_by(cfg),
             handout_author=cfg.author,
             handout_online_url=url,
+            handout_guide_url=base,   # the back page's "learn more": the guide's short address
             handout_qr=qr.svg_data_uri(url) if url else "",
             handout_typeable=singlefile.typeable_url,
             handout_clinic=None,
@@ -342,6 +330,8 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             keys.append(key)
             if cache.restore(key, doc.pdf):
                 logger.info("unchanged, kept: %s", rel)
+                for message, subtype, location in cache.findings(key):
+                    render.log_warning(self._shown(message), subtype, location)
                 continue
             todo.append((rel, key, doc.pdf, self.render_job(doc, html_text)))
         failure = None
@@ -357,10 +347,16 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             for message, subtype, location in outcome:
                 render.log_warning(self._shown(message), subtype, location)
             logger.info("rendered %s", rel)
-            cache.store(key, pdf_path)
+            cache.store(key, pdf_path, outcome)
         cache.keep_only(keys)
+        self._preflight_summary(cache, keys)
         if failure is not None:
             raise failure if isinstance(failure, SphinxError) else SphinxError(str(failure))
+
+    def _preflight_summary(self, cache, keys):
+        found = sum(len(cache.findings(key)) for key in keys)
+        logger.info("preflight: %d PDF(s) read back as printed, %d finding(s)%s", len(keys),
+                    found, "" if not found else " (see the warnings above)")
 
     def _shown(self, message):
         """``message`` naming files a reader can find: a picture by its source file, not its

@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import pagerefs, paper, pdfua
+from . import pagerefs, paper, pdfua, preflight, tails
 from ..files import atomic_write
 
 logger = logging.getLogger(__name__)
@@ -101,8 +101,13 @@ def _bridged(warn):
 
 
 def log_warning(message, subtype, location):
-    """Report a render problem through Sphinx's log (a strict build then fails)."""
-    logger.warning("%s", message, type="handout", subtype=subtype, location=location)
+    """Report a render problem through Sphinx's log (a strict build then fails); a
+    preflight finding as type ``patientpress``, subtype ``preflight.<check>``."""
+    kind = "patientpress" if subtype.startswith(PREFLIGHT) else "handout"
+    logger.warning("%s", message, type=kind, subtype=subtype, location=location)
+
+
+PREFLIGHT = "preflight."
 
 
 def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), location=None,
@@ -147,6 +152,7 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
                     and len(refit.pages) <= len(document.pages)):
                 css.append(fit)
                 document = refit
+        document = _pull_back_tails(source, css, options, document)
         notes = -len(document.pages) % pages_multiple_of(html)
         if notes:
             # A second layout, with that many notes pages shown: page numbers ("Page 3 of
@@ -157,12 +163,30 @@ def render_pdf(html, pdf_path, *, base_url, allowed_roots, stylesheets=(), locat
     return list(dict.fromkeys(bridge.messages)) + refused
 
 
+def _pull_back_tails(source, css, options, document):
+    """The layout with each chapter tail of a few lines pulled back (:mod:`tails`), each
+    try kept only when it saves pages; adds the rules kept to ``css``."""
+    import weasyprint
+
+    for share in tails.TIGHTER:   # a tail left at the first share gets the second
+        rules = tails.tail_rules(document, share)
+        if not rules:
+            break
+        tighter = weasyprint.CSS(string=rules)
+        again = source.render(stylesheets=[*css, tighter], **options)
+        if len(again.pages) < len(document.pages):
+            css.append(tighter)
+            document = again
+    return document
+
+
 #: A figure is made smaller to stay on the page before only when that page would otherwise
 #: be left at least this share empty (a stranded lead-in, not the usual gap before a figure:
 #: at half empty, the book x10 was laid out twice for nine such figures, 2x its PDF time),
-#: and by at most this share of its picture's height (large print's 18 pt figure words stay
-#: above its 16 pt floor).
-FIT_EMPTY, FIT_SHRINK = 0.7, 0.1
+#: and by at most this share of its picture's height: a fifth (the Spanish A4 book's research
+#: road, with an eight-line caption, missed its lead-in's page by 16% and left it 80% empty;
+#: the caption keeps its size, only the drawing is smaller).
+FIT_EMPTY, FIT_SHRINK = 0.7, 0.2
 
 
 def _boxes(box):
@@ -284,20 +308,37 @@ class RenderCache:
         atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
         return True
 
-    def store(self, key, pdf_path):
+    def store(self, key, pdf_path, warnings=()):
+        """Keep the PDF, and its preflight findings, which a restored PDF reports again:
+        a strict rebuild fails as the first build did."""
+        import json
+
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
+        kept = [list(w) for w in warnings if w[1].startswith(PREFLIGHT)]
+        atomic_write(self._path(key).with_suffix(".json"),
+                     lambda tmp: Path(tmp).write_text(json.dumps(kept), encoding="utf-8"))
+
+    def findings(self, key):
+        """The preflight findings of the PDF kept for ``key``: [(message, subtype, where)]."""
+        import json
+
+        path = self._path(key).with_suffix(".json")
+        return [tuple(w) for w in json.loads(path.read_text(encoding="utf-8"))] \
+            if path.is_file() else []
 
     def keep_only(self, keys):
         """Forget every PDF but this build's, so the cache never grows past one build."""
-        for path in self.folder.glob("*.pdf"):
+        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.json")]:
             if path.stem not in keys:
                 path.unlink(missing_ok=True)
 
 
 def render_and_finish(job):
-    """Render and finish one PDF; return its warnings — a :class:`pool.Job` for a worker."""
-    html_text, pdf_path, base_url, roots, sheets, location = job
+    """Render and finish one PDF, then preflight it; return its warnings (message, subtype,
+    location), the preflight's findings among them — a :class:`pool.Job` for a worker.
+    ``job`` may end with the words the PDF must print (a clinic's details)."""
+    html_text, pdf_path, base_url, roots, sheets, location, *expect = job
     warnings = []
     render_pdf(html_text, pdf_path, base_url=base_url,
                       allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
@@ -305,4 +346,11 @@ def render_and_finish(job):
                       warn=lambda message, subtype: warnings.append(
                           (message, subtype, location)))
     pdfua.finish_pdf(pdf_path, html_text)
+    whole = '<body class="product-chapter ' not in html_text   # a book: a cover, a back page
+    design = preflight.Design(chapters_on_new_pages=whole, cover_and_back=whole,
+                              expect=tuple(expect[0]) if expect else (),
+                              words=preflight.words_of(html_text))
+    name = Path(pdf_path).name
+    warnings += [(f"preflight of {name}, {finding}", PREFLIGHT + finding.check, location)
+                 for finding in preflight.check(pdf_path, design)]
     return warnings

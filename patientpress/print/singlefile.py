@@ -104,7 +104,9 @@ def _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment=True
     """A link to ``todoc`` outside this print document: to its online address when there is
     one (else plain text), followed by where it is in the full guide, in brackets:
     ``where(todoc, anchor, link text, online)`` gives those words ("" for none), ending in
-    words that lead to the address when ``online``; the address follows as real text."""
+    words that lead to the address when ``online``; the guide's own short address follows
+    as real text (the link goes to the page and section, but a section's address with its
+    #fragment, printed mid-sentence, is no address a reader types)."""
     url = (f"{online_url.rstrip('/')}/{todoc}.html" + (f"#{anchor}" if anchor else "")
            if online_url else "")
     # A glossary word stays a word: where the glossary is would only clutter the sentence.
@@ -121,7 +123,7 @@ def _point_elsewhere(node, todoc, anchor, online_url, where, typed_fragment=True
         # measures leave it out with the other navigation (patientpress.readability.SKIP).
         note = nodes.inline("", f" ({place}" + (" " if url else ")"), classes=["where-note"])
         if url:
-            note += [_url_node(url if typed_fragment else url.partition("#")[0]), nodes.Text(")")]
+            note += [_url_node(online_url), nodes.Text(")")]
         node.parent.insert(node.parent.index(node) + 1, note)
 
 
@@ -176,7 +178,10 @@ def _is_term(ref):
 def mark_external_links(tree):
     """Links print as addresses a reader can type, breaking only where an address may break:
     an address shown as the link's text is set in segments, and after any other link its
-    address follows in brackets, as real text (copying it gives the address)."""
+    address follows in brackets, as real text (copying it gives the address). In a table
+    of many columns, whose columns are too narrow for an address, a link gets a number
+    and its address is listed under the table (:func:`_addresses_under`)."""
+    listed = {}   # {table: [addresses]}
     for ref in list(tree.findall(nodes.reference)):
         uri = ref.get("refuri", "")
         if (not uri.startswith(("http://", "https://", "mailto:")) or _is_term(ref)
@@ -190,7 +195,31 @@ def mark_external_links(tree):
                 ref += _url_node(text)
             continue
         at = ref.parent.index(ref) + 1
+        table = _wide_table_of(ref)
+        if table is not None:
+            addresses = listed.setdefault(table, [])
+            addresses.append(shown)
+            ref.parent.insert(at, nodes.Text(f" [{len(addresses)}]"))
+            continue
         ref.parent.insert(at, [nodes.Text(" ("), _url_node(shown), nodes.Text(")")])
+    for table, addresses in listed.items():
+        _addresses_under(table, addresses)
+
+
+def _wide_table_of(node):
+    """The table of WIDE_TABLE columns or more that holds ``node``, or None."""
+    while node is not None and not isinstance(node, nodes.table):
+        node = node.parent
+    group = next(iter(node.findall(nodes.tgroup)), None) if node is not None else None
+    return node if group is not None and group.get("cols", 0) >= WIDE_TABLE else None
+
+
+def _addresses_under(table, addresses):
+    """The addresses of a table's links, numbered, in a paragraph under it."""
+    note = nodes.paragraph(classes=["table-addresses"])
+    for number, address in enumerate(addresses, 1):
+        note += [nodes.Text(("" if number == 1 else "; ") + f"[{number}] "), _url_node(address)]
+    table.parent.insert(table.parent.index(table) + 1, note)
 
 
 def lift_chapters(tree):
@@ -241,9 +270,12 @@ def mark_short_lists(tree):
 EM_PER_CHAR = 0.62
 CELL_PADDING_EM = 1.1
 TEXT_BLOCK_EM = 26.0
-#: The smallest type a table is set in, as a share of the body size: 11 pt under 14 pt
-#: (print.css), 14 pt under large print's 18 pt. A table that needs smaller is stacked.
-SMALL_TABLE = 0.78
+#: The text block of a page turned sideways (paper-*.css's @page wide: 229 mm on Letter,
+#: 247 mm on A4, at 14 pt), in the same em.
+SIDEWAYS_BLOCK_EM = 44.0
+#: Columns: from here on, a link's address goes under the table (numbered), not in its
+#: narrow column.
+WIDE_TABLE = 5
 _PIECES = re.compile(r"[^/.?&=#-]+[/.?&=#-]?")
 
 
@@ -256,7 +288,7 @@ def _longest_word(text):
 
 def table_width_em(table):
     """The narrowest the table can be without breaking a word, in em (see above); None for
-    a table whose cells span rows or columns (it is set small, never stacked)."""
+    a table whose cells span rows or columns (it goes sideways, never stacked)."""
     group = next(iter(table.findall(nodes.tgroup)), None)
     if group is None or any(e.get("morerows") or e.get("morecols")
                             for e in table.findall(nodes.entry)):
@@ -269,19 +301,21 @@ def table_width_em(table):
 
 
 def mark_wide_tables(tree):
-    """A table too wide for the text block at the body size is set in smaller type, down to
-    :data:`SMALL_TABLE` of it (``small-table``); one still too wide is stacked
-    (``stacked-table``): each row a block, each cell under its column's heading (a label
-    put into the cell here, shown only in that layout by components.css). No word is ever
-    broken inside to make a table fit."""
+    """A table too wide for the text block goes on a page turned sideways when it fits
+    there (``sideways-table``: print.css), else it is stacked (``stacked-table``): each row
+    a block, each cell under its column's heading (a label put into the cell here, shown
+    only in that layout by components.css). A booklet, whose pages stay upright, stacks a
+    sideways table too. No word is ever broken inside to make a table fit, and no type is
+    set under the body size (the print theme's rule for readers with low vision). Measured
+    after the links' addresses went under their table (:func:`mark_external_links`)."""
     for table in list(tree.findall(nodes.table)):
         width = table_width_em(table)
         if width is not None and width <= TEXT_BLOCK_EM:
             continue
-        if width is None or width <= TEXT_BLOCK_EM / SMALL_TABLE:
-            table["classes"].append("small-table")
-            continue
-        table["classes"].append("stacked-table")
+        if width is None or width <= SIDEWAYS_BLOCK_EM:
+            table["classes"].append("sideways-table")
+        else:
+            table["classes"].append("stacked-table")
         _label_cells(table)
 
 
@@ -329,8 +363,10 @@ def name_shared_headings(tree, word="in"):
             continue
         chapter = chapters.get(target.get("docname"))
         if chapter is not None and chapter is not target:
-            # A locator, as a page number is (readability leaves out class where-note).
-            ref += nodes.inline("", f" ({word} “{_own_title(chapter)}”)", classes=["where-note"])
+            # A locator, as a page number is (readability leaves out class where-note); the
+            # page number follows inside the same brackets (page.html's a.in-chapter).
+            ref += nodes.inline("", f" ({word} “{_own_title(chapter)}”,", classes=["where-note"])
+            ref["classes"].append("in-chapter")
 
 
 def _own_title(section):
@@ -339,10 +375,24 @@ def _own_title(section):
 
 
 def mark_page_refs(tree):
-    """Every link to a place in the print document prints that place's page ("…, page 21",
-    print.css ``a.page-ref``): on paper a reader cannot click. Glossary words are left as
-    they are: a page number after each would only clutter the sentence."""
+    """Every link to a place in the print document prints that place's page (" (page 21)",
+    page.html's ``a.page-ref``): on paper a reader cannot click. A link whose words are its
+    section's title is set off as a title, in quotes (class ``title-ref``, the words in a
+    ``ref-title`` inline): Read “How Stem Cells Might Help” (page 11) next. Glossary words
+    are left as they are: a page number after each would only clutter the sentence."""
+    sections = {i: s for s in tree.findall(nodes.section) for i in s["ids"]}
     for ref in tree.findall(nodes.reference):
         uri = ref.get("refuri", "")
-        if (ref.get("refid") or uri.startswith("#")) and not _is_term(ref):
-            ref["classes"].append("page-ref")
+        if not (ref.get("refid") or uri.startswith("#")) or _is_term(ref):
+            continue
+        ref["classes"].append("page-ref")
+        target = sections.get(ref.get("refid") or uri[1:])
+        if target is not None and _same_words(ref.astext(), _own_title(target)):
+            ref["classes"].append("title-ref")
+            words = list(ref.children)
+            del ref.children[:]
+            ref += nodes.inline("", "", *words, classes=["ref-title"])
+
+
+def _same_words(a, b):
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()

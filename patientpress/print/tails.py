@@ -1,0 +1,81 @@
+"""A chapter tail pulled back: a chapter whose last page would hold a few lines alone (before
+the next chapter's new page) is set a little tighter, so that its pages hold them.
+
+"A little tighter" is a stated range: the chapter's lines at one of TIGHTER's shares of
+the body's line height (1.5 becomes 1.43, then 1.35), and its paragraphs' space after them and the checklist's answer
+lines (print.css --answer-height) at the same share; nothing else changes (type size,
+measure, the other chapters). render.py lays the document out
+again with these rules and keeps that layout only if it has fewer pages.
+"""
+
+#: A chapter's last page holding this many lines or fewer (preflight's chapter-tail).
+TAIL = 3
+#: The shares of its line height and spacing a pulled-back chapter keeps, tried in turn.
+TIGHTER = (0.95, 0.9)
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", None) or ():
+        yield from _boxes(child)
+
+
+def _rows(page):
+    """The distinct lines of text on a laid-out page (margin boxes aside)."""
+    from weasyprint.formatting_structure import boxes
+
+    return {round(b.position_y) for b in _boxes(page._page_box.children[0])
+            if isinstance(b, boxes.LineBox) and b.children}
+
+
+def _chapter(element):
+    return element is not None and "chapter" in (element.get("class") or "").split()
+
+
+def _chapter_starts(document):
+    """The indexes of the pages a chapter's (or a part's) section starts on."""
+    from weasyprint.formatting_structure import boxes
+
+    seen, starts = set(), set()
+    for index, page in enumerate(document.pages):
+        for box in _boxes(page._page_box.children[0]):
+            element = box.element if isinstance(box, boxes.BlockBox) else None
+            if (box.element_tag == "section" and element is not None
+                    and id(element) not in seen):
+                seen.add(id(element))
+                if {"chapter", "part"} & set((element.get("class") or "").split()):
+                    starts.add(index)
+    return starts
+
+
+def tail_rules(document, share=TIGHTER[0]):
+    """CSS that sets each chapter with a tail of TAIL lines or fewer a little tighter (its
+    spacing at ``share``); "" when no chapter has one."""
+    from weasyprint.formatting_structure import boxes
+
+    rules = []
+    starts = _chapter_starts(document)
+    for index, page in enumerate(document.pages[:-1]):
+        if index + 1 not in starts or not 0 < len(_rows(page)) <= TAIL:
+            continue
+        sections = [b.element for b in _boxes(page._page_box.children[0])
+                    if isinstance(b, boxes.BlockBox) and b.element_tag == "section"
+                    and b.element is not None]
+        # The chapter that ends here; before the first chapter, the opening page's section.
+        section = next((s for s in sections if _chapter(s)), sections[0] if sections else None)
+        heading = next((c for c in section if c.tag in HEADINGS and c.get("id")), None) \
+            if section is not None else None
+        if heading is not None:
+            rules.append(_tighter(heading.get("id"), share))
+    return "\n".join(rules)
+
+
+def _tighter(heading_id, share):
+    """The rules that set what follows the heading ``heading_id`` in its section, chapters
+    (lifted beside the opening page's heading) aside, at ``share`` of its spacing."""
+    quoted = heading_id.replace("\\", "\\\\").replace('"', '\\"')
+    after = f'[id="{quoted}"] ~ :not(.chapter):not(.part)'
+    return (f"{after} {{ line-height: {1.5 * share:.3f}; --answer-height: {1.9 * share:.3f}em }}\n"
+            f'{after} p, [id="{quoted}"] ~ p {{ margin-bottom: {0.7 * share:.3f}em }}')
