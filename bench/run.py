@@ -36,6 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import books  # noqa: E402
 import goals  # noqa: E402
+import matched  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -178,6 +179,7 @@ def pipeline_steps(src, out, conf, products=None):
 
 
 BUILD = ROOT / "scripts" / "build"
+TITLE = "Peripheral Neuropathy and Stem Cells"   # the peers' PDF title (pandoc's metadata)
 
 
 def pipeline(src, out, conf, formats=("epub", "handout", "html"), products=None):
@@ -299,13 +301,17 @@ class Book:
                           [("handout", pipeline(src, w / "one", conf, ["handout"], "book"))],
                           setup=lambda i: rmtree(w / "one"), **kw))
         tasks.append(self._incremental(env, kw))
+        if small:
+            tasks.append(self._noop(env, kw))
         simple, single = w / "simplepdf", w / "singlehtml"
         tasks += [
-            Task("simplepdf", "sphinx-simplepdf: PDF, clean",
+            Task("simplepdf", "sphinx-simplepdf: PDF, clean (contents page numbers, running "
+                 "head; untagged)",
                  [("simplepdf", sphinx("simplepdf", src, simple / "out", simple / "doctrees",
                                        PEERS / "simplepdf", strict=False))],
                  setup=lambda i: rmtree(simple), **kw),
-            Task("singlehtml-weasyprint", "Sphinx singlehtml + WeasyPrint: PDF, clean",
+            Task("singlehtml-weasyprint", "Sphinx singlehtml + WeasyPrint: PDF, clean (plain: "
+                 "page numbers only, untagged)",
                  [("singlehtml", sphinx("singlehtml", src, single / "out", single / "doctrees",
                                         PEERS / "singlehtml", strict=False)),
                   ("weasyprint", [Path(PY).parent / "weasyprint", "-q", "-s",
@@ -313,22 +319,69 @@ class Book:
                                   single / "book.pdf"])],
                  setup=lambda i: rmtree(single), **kw),
         ]
+        tasks.append(self._floor(env, kw))
         pandoc = shutil.which("pandoc")
+        css = matched.matched_stylesheet(w / "matched")
         pandoc_tasks = [
-            Task("pandoc-weasyprint", "pandoc + WeasyPrint: PDF",
+            Task("pandoc-matched", "matched peer: pandoc --toc + WeasyPrint, PDF/UA-1 (contents "
+                 "page numbers, running head, Page X of Y, Atkinson Hyperlegible 14 pt)",
+                 [("pandoc", matched.matched_argv(pandoc, self.md, css, w / "matched.pdf",
+                                                  TITLE))], cwd=src, **kw),
+            Task("pandoc-weasyprint", "pandoc + WeasyPrint: PDF (plain: page numbers only, "
+                 "untagged)",
                  [("pandoc", [pandoc, self.md, "--standalone", "--metadata",
-                              "title=Peripheral Neuropathy and Stem Cells",
-                              "--pdf-engine=weasyprint", "--css", PEERS / "pandoc.css",
+                              f"title={TITLE}", "--pdf-engine=weasyprint",
+                              "--css", PEERS / "pandoc.css",
                               "-o", w / "pandoc.pdf"])], cwd=src, **kw),
             Task("pandoc-epub", "pandoc: EPUB",
-                 [("pandoc", [pandoc, self.md, "--metadata",
-                              "title=Peripheral Neuropathy and Stem Cells",
+                 [("pandoc", [pandoc, self.md, "--metadata", f"title={TITLE}",
                               "-o", w / "pandoc.epub"])], cwd=src, **kw),
         ]
         for t in pandoc_tasks:
             if not pandoc:
                 t.skipped = "pandoc is not installed (make bench installs Debian's pandoc)"
         return tasks + pandoc_tasks
+
+    def _floor(self, env, kw):
+        """The floor: the weasyprint command alone on our whole-book print document, made
+        once by this pipeline beforehand (not timed)."""
+        made = self.work / "floor"
+
+        def prepare(_i):
+            if not (made / "handout" / "index.html").is_file():
+                subprocess.run([str(c) for c in pipeline(self.src, made, self.conf,
+                                                         ["handout"], "book")],
+                               env=env, cwd=ROOT, capture_output=True)
+        return Task("floor", "floor: the weasyprint command alone on this pipeline's print "
+                    "document (its HTML and CSS), PDF/UA-1",
+                    [("weasyprint", matched.floor_argv(Path(PY).parent / "weasyprint",
+                                                       made / "handout" / "index.html",
+                                                       self.work / "floor.pdf"))],
+                    setup=prepare, **kw)
+
+    def _noop(self, env, kw):
+        """All three formats again with nothing changed, as a second `make` runs them: the
+        tree is built once beforehand (not timed); after each run every output file must
+        be byte-identical to that first build's."""
+        out = self.work / "noop"
+        argv = pipeline(self.src, out, self.conf)
+        first = {}
+
+        def prepare(_i):
+            if not first:
+                rmtree(out)
+                subprocess.run([str(c) for c in argv], env=env, cwd=ROOT, capture_output=True)
+                first.update({f: tree_bytes(out / f) for f in ("epub", "handout", "html")})
+
+        def check():
+            now = {f: tree_bytes(out / f) for f in first}
+            differ = [f"{f}/{n}" for f in first for n in sorted(first[f].keys() | now[f].keys())
+                      if now[f].get(n) != first[f].get(n)]
+            return (f"CHANGED by a build with nothing changed: {', '.join(differ[:4])}"
+                    if differ else "")
+
+        return Task("ours-noop", "this pipeline: all three again, nothing changed",
+                    [("all", argv)], setup=prepare, check=check, **kw)
 
     def _incremental(self, env, kw):
         """All three formats after one chapter's title and text changed: the tree is
@@ -397,22 +450,39 @@ def clinic_tasks(book, work, env, sizes, runs, warmup, large_runs):
 # -- profile -----------------------------------------------------------------
 
 PROFILE_PARTS = [
-    ("reading and parsing the MyST sources", "sphinx/builders/__init__.py", "read"),
-    ("writing HTML (all builders' write phase)", "sphinx/builders/__init__.py", "write"),
-    ("WeasyPrint: parsing HTML/CSS and layout", "weasyprint/__init__.py", "render"),
-    ("WeasyPrint: writing the PDF (fonts subset, tags)", "weasyprint/document.py",
+    ("Python imports (every module, WeasyPrint's included: in-process here)",
+     "<frozen importlib._bootstrap>", "_find_and_load"),
+    ("Sphinx start-up: configuration and extensions", "sphinx/application.py", "__init__"),
+    ("Sphinx: reading and parsing the MyST sources, with our transforms",
+     "sphinx/builders/__init__.py", "read"),
+    ("Sphinx: resolving and writing the print documents (all builders' write phase)",
+     "sphinx/builders/__init__.py", "write"),
+    ("ours: assembling the whole-book print document", "patientpress/print/builder.py",
+     "assemble_doctree"),
+    ("WeasyPrint: parsing HTML/CSS and layout, every layout", "weasyprint/__init__.py",
+     "render"),
+    ("WeasyPrint: the CSS cascade (computed styles)", "weasyprint/css/__init__.py",
+     "get_all_computed_styles"),
+    ("WeasyPrint: pagination and line breaking", "weasyprint/layout/__init__.py",
+     "layout_document"),
+    ("WeasyPrint: writing the PDF (drawing, fonts, tags)", "weasyprint/document.py",
      "write_pdf"),
-    ("our render_pdf in total", "patientpress/render.py", "render_pdf"),
+    ("ours: PDF/UA finishing", "patientpress/print/pdfua.py", "finish_pdf"),
+    ("ours: the preflight (each PDF read back as printed)",
+     "patientpress/print/preflight/__init__.py", "check"),
+    ("ours: render_pdf in total (every layout, the PDF written)",
+     "patientpress/print/render.py", "render_pdf"),
 ]
 
 
 def profile_handout(book, env, out):
-    """cProfile a clean handout build; seconds per phase (cumulative)."""
+    """cProfile a clean build of the whole-book PDF (the job set against the matched peer
+    and the floor); seconds per phase (cumulative)."""
     rmtree(out)
     prof = out.parent / f"{out.name}.prof"
     # One process: the profiler sees only its own process, so no render workers.
     argv = sphinx("handout", book.src, out / "handout", out / "doctrees", book.conf,
-                  ["-D", "handout_workers=-1"])
+                  ["-D", "handout_workers=-1", "-D", "handout_products=book"])
     start = time.perf_counter()
     subprocess.run([str(c) for c in [PY, "-m", "cProfile", "-o", prof, *argv[1:]]],
                    cwd=ROOT, env=env, capture_output=True)
@@ -475,8 +545,11 @@ def ratio(a, b):
     return f"{a / b:.2f}×" if b else "n/a"
 
 
-PEER_KEYS = ["simplepdf", "singlehtml-weasyprint", "pandoc-weasyprint", "pandoc-epub"]
-OURS_KEYS = ["ours-all", "ours-all-one-pdf", "ours-pdf", "ours-one-pdf", "ours-incremental"]
+# The peers doing our whole-book PDF's work first (matched, floor), then the plain ones.
+PEER_KEYS = ["pandoc-matched", "floor", "simplepdf", "singlehtml-weasyprint",
+             "pandoc-weasyprint", "pandoc-epub"]
+OURS_KEYS = ["ours-all", "ours-all-one-pdf", "ours-pdf", "ours-one-pdf", "ours-incremental",
+             "ours-noop"]
 
 
 def table(tasks):
@@ -678,37 +751,36 @@ def analysis(book_tasks, big_tasks, clinics, factor, work):
     return out + [""]
 
 
+def _per_run(d, num, den):
+    """num ÷ den run by run: 'median (lowest–highest)', or None."""
+    if num not in d or den not in d:
+        return None
+    r = goals.per_run(d[num], d[den])
+    return f"{statistics.median(r):.2f} ({min(r):.2f}–{max(r):.2f})" if r else None
+
+
 def headline(book_tasks, big_tasks, clinics, factor, date, info):
-    """Two lines the README can quote."""
+    """Two lines the README can quote: the ratios of issue 29, median (lowest–highest)."""
     b, g = _done(book_tasks), _done(big_tasks)
     m = info["machine"]
     first = f"Measured {date} on {m['CPU']} ({m['cores']} cores, {m['RAM']}), {m['OS']}:"
     parts = []
-    if "ours-all-one-pdf" in b and "simplepdf" in b:
-        parts.append(f"website + e-book + one PDF from clean in "
-                     f"{fmt_s(_wall(b, 'ours-all-one-pdf'))}, "
-                     f"{_wall(b, 'ours-all-one-pdf') / _wall(b, 'simplepdf'):.2f}× "
-                     "sphinx-simplepdf's PDF alone")
-    if "ours-all" in b and "simplepdf" in b:
-        parts.append(f"`make all` (six PDFs) in {fmt_s(_wall(b, 'ours-all'))}, "
-                     f"{_wall(b, 'ours-all') / _wall(b, 'simplepdf'):.2f}×")
-    if "pandoc-weasyprint" in b and "ours-one-pdf" in b:
-        parts.append(f"the PDF handout alone in {fmt_s(_wall(b, 'ours-one-pdf'))}, "
-                     f"{_wall(b, 'ours-one-pdf') / _wall(b, 'pandoc-weasyprint'):.2f}× "
-                     "pandoc + WeasyPrint")
-    if "ours-incremental" in b:
-        parts.append(f"after one edit {_wall(b, 'ours-incremental') / _wall(b, 'ours-all'):.2f}× "
-                     f"the clean time{' (stale titles)' if _stale(b) else ''}")
+    for d, scale in ((b, "the book"), (g, f"the book ×{factor}")):
+        got = [f"÷ {name} {r}" for name, key in (("the matched peer", "pandoc-matched"),
+                                                   ("the floor", "floor"))
+               if (r := _per_run(d, "ours-one-pdf", key))]
+        if got:
+            parts.append(f"{scale}'s whole-book PDF " + ", ".join(got))
+    if (r := _per_run(b, "ours-noop", "ours-all")):
+        parts.append(f"nothing changed ÷ clean {r}")
+    if (r := _per_run(b, "ours-incremental", "ours-all")):
+        parts.append(f"one chapter edited ÷ clean {r}"
+                     f"{' (stale titles)' if _stale(b) else ''}")
     if (mc := clinic_marginal(clinics)) and "ours-one-pdf" in b:
         parts.append(f"one more clinic edition {mc[2] / _wall(b, 'ours-one-pdf'):.2f}× one PDF "
                      "from clean")
-    if "ours-one-pdf" in g and "pandoc-weasyprint" in g:
-        parts.append(f"the book {factor}× over: the PDF alone "
-                     f"{_wall(g, 'ours-one-pdf') / _wall(g, 'pandoc-weasyprint'):.2f}× pandoc + "
-                     "WeasyPrint")
-    if "ours-all" in g and "ours-all" in b:
-        parts.append(f"{factor}× the text {_wall(g, 'ours-all') / _wall(b, 'ours-all'):.1f}× "
-                     "the time")
+    if "ours-all" in g:
+        parts.append(f"peak memory at ×{factor} {g['ours-all'].median('rss_mib'):.0f} MiB")
     return [first, "; ".join(parts) + " (bench/RESULTS.md)."]
 
 
@@ -751,12 +823,25 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "- Incremental: the tree is built once; before each run the first chapter's title "
         "and text change (not timed); then all three builders run. Every HTML page's "
         "navigation and the EPUB's nav/NCX are then parsed for the old and new title.",
-        "- Peers: sphinx-simplepdf with a minimal conf (`bench/peers/simplepdf/`); "
-        "`singlehtml` (basic theme) then the `weasyprint` command with "
-        "`bench/peers/singlehtml/print.css`; Debian's pandoc on the chapters concatenated "
-        "in toctree order (MyST roles turned into text, directives into divs), to PDF with "
-        "`--pdf-engine=weasyprint` and `bench/peers/pandoc.css`, and to EPUB. Peers run "
-        "without `-W`.",
+        "- Peers that do our whole-book PDF's work: the matched peer, pandoc `--toc` on the "
+        "chapters concatenated in toctree order, to PDF/UA-1 through the `weasyprint` command "
+        "(`--pdf-engine-opt=--pdf-variant=pdf/ua-1`) with `bench/peers/matched.css`: the same "
+        "Letter text block, Atkinson Hyperlegible 14 pt, chapters on new pages, a running "
+        "head, \"Page X of Y\", contents with leaders and `target-counter` page numbers "
+        "(pandoc's contents list three heading levels; ours lists the chapters and prints "
+        "a page number after every cross-reference instead); and the floor, the `weasyprint` "
+        "command alone (`--pdf-variant pdf/ua-1`) on this pipeline's own print document "
+        "(`handout/index.html` of a one-PDF build made beforehand, not timed): the layout "
+        "of our HTML and CSS with nothing of ours around it.",
+        "- Plain peers, doing less work (kept for comparison): sphinx-simplepdf with a "
+        "minimal conf (`bench/peers/simplepdf/`: contents page numbers and running heads, "
+        "untagged); `singlehtml` (basic theme) then the `weasyprint` command with "
+        "`bench/peers/singlehtml/print.css`; Debian's pandoc on the concatenated chapters "
+        "(MyST roles turned into text, directives into divs) to PDF with "
+        "`--pdf-engine=weasyprint` and `bench/peers/pandoc.css` (page numbers only), and to "
+        "EPUB. Peers run without `-W`.",
+        "- No-op: the tree is built once; then all three builders run again on the same "
+        "sources, as a second `make` does, and every output must stay byte-identical.",
         f"- Round-robin: in each run every tool goes once, starting one tool further on. "
         f"Book: {args.warmup} warm-up + {args.runs} runs; big book: "
         f"{args.big_warmup} warm-up + {args.big_runs} runs; clinic batches: "
@@ -798,14 +883,14 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "",
         *table(clinics),
         "",
-        "## The goals of issue 19",
+        "## The goals of issue 29",
         "",
         "Each ratio is taken run by run (the two jobs of one ratio ran in the same "
         "round-robin run, a few seconds apart), then summarised: median, lowest and highest "
         "over the runs. \"×10 the text\" divides the big book's run i by the book's run i "
         "(two passes of the benchmark, minutes apart). An incremental build's outputs are "
         "compared, file by file, with a clean build of the same edited sources after the "
-        "last run.",
+        "last run; a build with nothing changed, with the build before it after every run.",
         "",
         "| ratio | median | min | max | runs | goal | |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
@@ -821,10 +906,12 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
     ]
     for title, (total, rows) in profile:
         lines += [
-            f"## Where the time goes: the PDF handouts of {title} from clean (cProfile)",
+            f"## Where the time goes: the whole-book PDF of {title} from clean (cProfile)",
             "",
-            f"One clean handout build under cProfile took {fmt_s(total)} "
-            "(profiling slows Python code: read the shares, not the seconds).",
+            f"One clean build of the whole-book PDF under cProfile, in one process (no "
+            f"render workers, so WeasyPrint's import counts here), took {fmt_s(total)} "
+            "(profiling slows Python code: read the shares, not the seconds; a phase "
+            "inside another counts in both).",
             "",
             "| phase | cumulative | share | calls |", "| --- | ---: | ---: | ---: |",
             *[f"| {label} | {fmt_s(cum)} | {cum / total:.0%} | {calls} |"

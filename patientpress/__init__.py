@@ -10,15 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sphinx.util import logging
-
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
 __version__ = "0.1.0"
-
-logger = logging.getLogger(__name__)
 
 PRINT_THEME_DIR = Path(__file__).resolve().parent / "print" / "theme"
 
@@ -28,7 +24,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
     from .print import settings as builder
     from .clinics import editions
     from .epub import builder as epub
-    from . import files, i18n
+    from . import files, i18n, stamp
     from .web import chrome, freshness, site as web
     from .markup import myst, notice, pictures
     from .book import words
@@ -36,6 +32,7 @@ def setup(app: Sphinx) -> ExtensionMetadata:
 
     app.connect("builder-inited", files.name_final_outdir)
     app.connect("builder-inited", files.say_how_outputs_are_dated)
+    app.connect("build-finished", stamp.note_inputs)
     app.add_html_theme("patientpress_print", str(PRINT_THEME_DIR))
     builder.setup(app)
     editions.setup(app)

@@ -73,31 +73,46 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
                 "this pipeline: PDF handouts alone, clean",
                 "this pipeline: one PDF (whole book), clean",
                 "this pipeline: all three after editing one chapter (title + text)",
-                "sphinx-simplepdf: PDF, clean",
-                "Sphinx singlehtml + WeasyPrint: PDF, clean",
+                "this pipeline: all three again, nothing changed",
+                "sphinx-simplepdf: PDF, clean (contents page numbers, running head; untagged)",
+                "Sphinx singlehtml + WeasyPrint: PDF, clean (plain: page numbers only, untagged)",
+                "floor: the weasyprint command alone on this pipeline's print document (its "
+                "HTML and CSS), PDF/UA-1",
                 # pandoc is installed by scripts/ensure-system-packages test, like every
                 # tool of the tests: its rows are expected whether or not it was there before.
-                "pandoc + WeasyPrint: PDF", "pandoc: EPUB"]
+                "matched peer: pandoc --toc + WeasyPrint, PDF/UA-1 (contents page numbers, "
+                "running head, Page X of Y, Atkinson Hyperlegible 14 pt)",
+                "pandoc + WeasyPrint: PDF (plain: page numbers only, untagged)", "pandoc: EPUB"]
     for label in expected:
         row = rows[label]
         assert _seconds(row[1]) > 0 and _seconds(row[3]) > 0, row
         assert re.fullmatch(r"\d+ MiB", row[4]) and int(row[4].split()[0]) > 0, row
         assert row[5] == "1", row
-    # Our strict builds of the tiny book pass, and no page keeps a title after the edit.
-    for label in expected[:5]:
+    # Our strict builds of the tiny book pass, no page keeps a title after the edit, and a
+    # build with nothing changed leaves every output as it was.
+    for label in expected[:6]:
         assert rows[label][7] == "ok", rows[label]
     ours_all = rows[expected[0]][6]
     assert re.fullmatch(r"epub [\d.]+ s, handout [\d.]+ s, html [\d.]+ s", ours_all)
 
     # Each of ours as a ratio to each peer: wall · CPU · memory.
     ratios = _table_rows(text, "## The book (tests/roots/test-book)", nth=1)
-    assert [r[0] for r in ratios] == expected[:5]
+    assert [r[0] for r in ratios] == expected[:6]
     assert all(re.fullmatch(r"[\d.]+× · [\d.]+× · [\d.]+×", c) for r in ratios for c in r[1:])
 
     clinics = _table_rows(text, "## Clinic editions")
     assert [r[0] for r in clinics] == ["clinic editions, batch of 1 (whole-book PDF each)",
                                        "clinic editions, batch of 2 (whole-book PDF each)"]
     assert all(_seconds(r[1]) > 0 for r in clinics)
+
+    goals = {r[0]: r for r in _table_rows(text, "## The goals of issue 29")}
+    matched = goals["the whole-book PDF ÷ the matched peer"]
+    assert re.fullmatch(r"\d+\.\d\d", matched[1]) and matched[5] == "≤ 1.2", matched
+    assert matched[6] in ("met", "MISSED"), matched
+    assert goals["the whole-book PDF ÷ the floor (WeasyPrint alone on our print document)"][6] \
+        in ("met", "MISSED")
+    noop = next(r for w, r in goals.items() if w.startswith("all three formats with nothing"))
+    assert "(outputs unchanged)" in noop[0], noop
 
     targets = _table_rows(text, "## The targets of issue 9")
     assert len(targets) == 13

@@ -90,6 +90,9 @@ def edits(src):
     yield "delete the chapter", ()
     yield "build with a -D override", ("SPHINXOPTS=-D html_title=Another_title",)
     yield "build again without it", ()
+    yield "nothing changed", ()
+    write(src / "chapters" / "01-first.md", (src / "chapters" / "01-first.md").read_text())
+    yield "save a chapter again, the same words", ()
     yield "change PAPER", ("PAPER=a4",)
 
 
@@ -110,12 +113,18 @@ def test_every_edit_leaves_the_outputs_a_clean_build_would(tmp_path):
     # PDFs of the chapters the edit did not touch come from the render cache.
     assert "0 added, 1 changed, 0 removed" in logs["retitle it"]
     assert "unchanged, kept: chapters/02-second.pdf" in logs["retitle it"]
+    # A build whose every input is as it was (the same bytes, whatever their time) is not
+    # run again (scripts/build's stamp); every other one is.
+    skipped = [name for name, log in logs.items() if "nothing it reads has changed" in log]
+    assert skipped == ["nothing changed", "save a chapter again, the same words"]
+    assert logs["nothing changed"].count("nothing it reads has changed") == 3
     failed = [(name, problems) for name, problems in report if problems]
     assert failed == [], "\n".join(f"after '{n}': {p}" for n, ps in failed for p in ps)
     assert [name for name, _ in report] == [
         "add a chapter", "retitle it", "move it in the toctree", "edit a figure",
         "change a stylesheet", "delete the chapter", "build with a -D override",
-        "build again without it", "change PAPER"]
+        "build again without it", "nothing changed", "save a chapter again, the same words",
+        "change PAPER"]
 
 
 def test_an_edit_leaves_no_trace_of_a_deleted_chapter_in_any_format(tmp_path):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from ..print import booklet, fonts, paper, pool, qr, render
+from ..print import fonts, paper, pool, qr, render
 from ..book import chapters
 from ..print.builder import HandoutBuilder, PrintDoc
 
@@ -134,6 +134,8 @@ def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[st
             pages.unlink(missing_ok=True)
             return "; ".join(found)
         if booklet_paper:
+            from ..print import booklet   # pypdf: for the booklets alone, in the worker
+
             booklet.impose(pages, target, booklet_paper)
     finally:
         if booklet_paper:

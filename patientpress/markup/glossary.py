@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import functools
 import re
+import tempfile
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx import addnodes
 
 if TYPE_CHECKING:
+    import pyuca
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
@@ -30,17 +33,43 @@ N_TILDE_LANGUAGES = {"es", "gl", "eu", "ast"}
 _N_TILDE = re.compile("([nN]\u0303)")
 
 
-@functools.cache
-def _collator():
+def _table():
+    """The root collation's table (DUCET) that pyuca's Collator() loads."""
     import pyuca
 
-    return pyuca.Collator()
+    return Path(pyuca.__file__).with_name(f"allkeys-{pyuca.Collator.UCA_VERSION}.txt")
 
 
-def sort_key(text: str, language: str | None) -> tuple[float, ...]:
+@functools.cache
+def _collator(alphabet):
+    """pyuca's root collation, loaded with only the table's entries made of characters in
+    ``alphabet`` (a frozenset of code points): a string of those characters can match no
+    other entry, so it gets the same collation elements, and the table loads in a fraction
+    of the time the whole one takes (0.2 s at every build, most of our own start-up)."""
+    import pyuca
+
+    wanted = {f"{c:04X}" for c in alphabet}
+    lines = []
+    with open(_table(), encoding="utf-8") as table:
+        for line in table:
+            key = line.split(";", 1)[0].split("#", 1)[0].split()
+            if line.startswith("@") or (key and all(k in wanted for k in key)):
+                lines.append(line)
+    with tempfile.TemporaryDirectory() as folder:
+        subset = Path(folder, "allkeys.txt")
+        subset.write_text("".join(lines), encoding="utf-8")
+        return pyuca.Collator(str(subset))
+
+
+def _alphabet(texts):
+    return frozenset(ord(c) for text in texts for c in unicodedata.normalize("NFD", text))
+
+
+def sort_key(text: str, language: str | None, collator: pyuca.Collator | None = None
+             ) -> tuple[float, ...]:
     """``text``'s place in ``language``'s alphabetical order."""
-    collator = _collator()
     text = unicodedata.normalize("NFD", text)
+    collator = collator or _collator(_alphabet([text]))
     if (language or "").split("_")[0].split("-")[0] not in N_TILDE_LANGUAGES:
         return collator.sort_key(text)
     elements = []
@@ -67,7 +96,8 @@ def sort_glossaries(app: Sphinx, doctree: nodes.document) -> None:
             continue
         for deflist in glossary.findall(nodes.definition_list):
             items = list(deflist.children)
-            items.sort(key=lambda item: sort_key(entry_text(item), language))
+            collator = _collator(_alphabet(entry_text(item) for item in items))
+            items.sort(key=lambda item: sort_key(entry_text(item), language, collator))
             deflist.children = []
             deflist.extend(items)
 

@@ -4,7 +4,8 @@ pebble keeps the time limit from outside the render: a job that runs past it has
 worker process stopped and replaced, so nothing depends on where in WeasyPrint a signal
 would have landed. Each worker loads WeasyPrint once, before its first job, and a job's
 time limit starts when a worker takes it, not while WeasyPrint loads. ``scripts/build``
-starts the pool first, so that loading happens while Sphinx reads the sources.
+starts the pool first, and the pool starts its workers at once (pebble would wait for the
+first job), so that loading happens while Sphinx reads the sources.
 """
 
 from __future__ import annotations
@@ -81,6 +82,9 @@ class Pool:
         # fork: a worker starts with what the build process has loaded (Sphinx, our code).
         self._pool = ProcessPool(max_workers=count, initializer=_warm,
                                  context=multiprocessing.get_context("fork"))
+        # pebble starts its workers at the first job it is given: this one starts them now,
+        # so they load WeasyPrint while Sphinx works instead of once the first PDF is due.
+        self._pool.schedule(os.getpid)
 
     def run(self, jobs: Sequence[Job]) -> Iterator[tuple[int, Any]]:
         """Yield ``(index, outcome)`` for each job as it ends: the function's return value,
