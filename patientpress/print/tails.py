@@ -3,8 +3,9 @@ the next chapter's new page, or before a figure too tall for the rest of that pa
 went over whole) is set a little tighter, so that its pages hold them.
 
 "A little tighter" is a stated range: the chapter's lines at one of TIGHTER's shares of
-the body's line height (1.5 becomes 1.43, then 1.35), and its paragraphs' space after them and the checklist's answer
-lines (print.css --answer-height) at the same share; nothing else changes (type size,
+the body's line height (1.5 becomes 1.43, then 1.35), and its paragraphs' space after them,
+the checklist's answer lines (print.css --answer-height), its code's line height and its
+notebook cells' margins at the same share; nothing else changes (type size,
 measure, the other chapters). render.py lays the document out
 again with these rules and keeps that layout only if it has fewer pages.
 """
@@ -43,7 +44,8 @@ def _chapter(element):
 
 
 def _chapter_starts(document):
-    """The indexes of the pages a chapter's (or a part's) section starts on."""
+    """The indexes of the pages a chapter's (or a part's, or the back page's) section
+    starts on (the last chapter ends before the back page)."""
     from weasyprint.formatting_structure import boxes
 
     seen, starts = set(), set()
@@ -53,7 +55,7 @@ def _chapter_starts(document):
             if (box.element_tag == "section" and element is not None
                     and id(element) not in seen):
                 seen.add(id(element))
-                if {"chapter", "part"} & set((element.get("class") or "").split()):
+                if {"chapter", "part", "back-page"} & set((element.get("class") or "").split()):
                     starts.add(index)
     return starts
 
@@ -100,4 +102,9 @@ def _tighter(heading_id, share):
     quoted = heading_id.replace("\\", "\\\\").replace('"', '\\"')
     after = f'[id="{quoted}"] ~ :not(.chapter):not(.part)'
     return (f"{after} {{ line-height: {1.5 * share:.3f}; --answer-height: {1.9 * share:.3f}em }}\n"
-            f'{after} p, [id="{quoted}"] ~ p {{ margin-bottom: {0.7 * share:.3f}em }}')
+            f'{after} p, [id="{quoted}"] ~ p {{ margin-bottom: {0.7 * share:.3f}em }}\n'
+            # Code (components.css: its own line height) and a notebook's cells (0.8em
+            # above, 1em below each).
+            f'{after} pre {{ line-height: {1.45 * share:.3f} }}\n'
+            f'{after} div.cell, [id="{quoted}"] ~ div.cell {{ margin: {0.8 * share:.3f}em 0 '
+            f'{share:.3f}em }}')
