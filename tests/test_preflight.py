@@ -255,3 +255,56 @@ def test_every_pdf_of_the_book_passes_the_preflight(request, language):
     read = [line for line in run.stderr.splitlines() if line.endswith(".pdf: 0 finding(s)")]
     assert len(read) == len(list(out.rglob("*.pdf")))
     PREFLIGHT_REPORT.append(f"[{language}] {summary}")
+
+
+# -- the text runs, read from the content streams as pypdf reads them ----------------------
+
+def runs_both_ways(pdf):
+    """(the runs :mod:`preflight.content` reads, pypdf's) of every page of ``pdf``."""
+    import pikepdf
+
+    from patientpress.print.preflight import content, reading
+
+    with pikepdf.open(pdf) as opened:
+        fast = reading._content_runs(opened, content)
+    return fast, list(reading.pypdf_runs(pdf))
+
+
+def test_the_content_reader_gives_pypdfs_runs_on_a_page_of_each_kind(tmp_path):
+    """Headings, a list, a box, a link with its page number, a figure with words drawn in
+    it (an SVG in a form XObject), code, bold and plain on one line, running heads."""
+    figure = ('<figure><svg xmlns="http://www.w3.org/2000/svg" width="200" height="60">'
+              '<text x="10" y="30" font-size="14">Nerve</text>'
+              '<text x="80" y="50" font-size="14">fiber</text></svg>'
+              '<figcaption>A drawing with words</figcaption></figure>')
+    body = (f'<h1 id="top">A chapter</h1>{lines(6)}<ul><li>One</li><li>Two</li></ul>'
+            f'<div style="border: 1pt solid">A box with <b>bold</b> and <code>code()</code>'
+            f'</div><p>See <a href="#top">A chapter</a> on page 1.</p>{figure}{lines(30)}')
+    pdf = pdf_of(tmp_path, body)
+    fast, slow = runs_both_ways(pdf)
+    assert fast == slow
+    assert any("Nerve" in run[2] for page in fast for run in page)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_content_reader_gives_pypdfs_runs_on_every_pdf_of_the_book(request, language):
+    out = built_in(request, "handout", language)
+    pdfs = sorted(out.rglob("*.pdf"))
+    assert len(pdfs) >= 6
+    for pdf in pdfs:
+        fast, slow = runs_both_ways(pdf)
+        assert fast == slow, pdf.name
+
+
+def test_a_pdf_the_content_reader_does_not_follow_is_read_by_pypdf(tmp_path, monkeypatch):
+    from patientpress.print.preflight import content, reading
+
+    pdf = pdf_of(tmp_path, f"<h1>Title</h1>{lines(5)}")
+
+    def refuse(*_args):
+        raise content.Unsupported("a test")
+
+    monkeypatch.setattr(content, "page_runs", refuse)
+    assert reading.page_runs(pdf) == list(reading.pypdf_runs(pdf))
+    assert any("Title" in run[2] for run in reading.page_runs(pdf)[0])

@@ -1,9 +1,10 @@
 """A PDF read back as printed: every line of text with its place, size and structure
 element, the structure tree's elements, the links and where they land, the outline.
 
-Geometry comes from the PDF's own text positions (pypdf's text visitor) and tagging from
-its structure tree (pikepdf): no page is rendered again. Lengths are in points, measured
-from each page's top-left corner.
+Geometry comes from the PDF's own text positions (pypdf's text visitor, or the same runs
+read faster from WeasyPrint's content streams, :mod:`.content`) and tagging from its
+structure tree (pikepdf): no page is rendered again. Lengths are in points, measured from
+each page's top-left corner.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import os
     from collections.abc import Iterator
+
+    import pikepdf
 
 
 @dataclasses.dataclass
@@ -94,7 +97,7 @@ def read(path: str | os.PathLike[str]) -> Document:
         elements, order, owners = _structure(pdf, sizes)
         _join_fragments(elements, order, owners)
         outline, marks = _outline(pdf, sizes)
-    lines = _lines(path, owners)
+        lines = _lines(path, owners, pdf)
     return Document(Path(path), sizes, lines, elements, order, outline,
                     _opened(lines, marks))
 
@@ -244,19 +247,44 @@ def _outline(pdf, sizes):
     return found, marks
 
 
-def _lines(path, owners):
+def _lines(path, owners, pdf=None):
     """Every run of text, by its marked content's owner, gathered into lines."""
     lines = []
-    for index, runs in enumerate(page_runs(path)):
+    for index, runs in enumerate(page_runs(path, pdf)):
         lines += _gather(index, runs, owners)
     return lines
 
 
-def page_runs(path: str | os.PathLike[str]
-              ) -> Iterator[list[tuple[float, float, str, float, int | str | None]]]:
+def page_runs(path: str | os.PathLike[str], pdf: pikepdf.Pdf | None = None
+              ) -> list[list[tuple[float, float, str, float, int | str | None]]]:
     """For each page, its runs of text in the order it draws them: [(baseline from the top,
     x, text, size in pt, owner)], the owner being the marked content's MCID, "artifact"
-    (page furniture) or None (untagged)."""
+    (page furniture) or None (untagged). ``pdf``: the file, open in pikepdf already.
+
+    Read from the content streams directly (:mod:`.content`); a PDF with anything that
+    reader does not follow is read by pypdf's text visitor, which gives the same runs."""
+    import pikepdf
+
+    from . import content
+
+    try:
+        if pdf is None:
+            with pikepdf.open(path) as opened:
+                return _content_runs(opened, content)
+        return _content_runs(pdf, content)
+    except content.Unsupported:
+        return list(pypdf_runs(path))
+
+
+def _content_runs(pdf, content):
+    cache = {}
+    return [content.page_runs(page, float(page.mediabox[3]) - float(page.mediabox[1]), cache)
+            for page in pdf.pages]
+
+
+def pypdf_runs(path: str | os.PathLike[str]
+               ) -> Iterator[list[tuple[float, float, str, float, int | str | None]]]:
+    """:func:`page_runs` as pypdf's text visitor gives them, page by page."""
     import pypdf
 
     for page in pypdf.PdfReader(str(path)).pages:
