@@ -109,7 +109,8 @@ def _declared():
 
 
 def _imported_distributions():
-    """{distribution: [module that imports it]} for every package patientpress imports."""
+    """{distribution: [module that imports it]} for every package patientpress imports when
+    it runs (an import under ``if TYPE_CHECKING:`` is for type checkers only)."""
     import ast
     import importlib.metadata
 
@@ -118,7 +119,11 @@ def _imported_distributions():
     for path in (ROOT / "patientpress").rglob("*.py"):
         if "skeleton" in path.parts:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for block in [n for n in ast.walk(tree) if isinstance(n, ast.If)
+                      and ast.unparse(n.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")]:
+            block.body = []
+        for node in ast.walk(tree):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
                      [node.module] if isinstance(node, ast.ImportFrom) and node.module
                      and not node.level else [])
