@@ -80,3 +80,34 @@ def test_the_checks_above_can_fail():
     page = BeautifulSoup('<div class="note-box" onclick="f()"><script>alert(1)</script></div>',
                          "lxml")
     assert page.select("div.note-box script, [onclick]")
+
+
+def test_the_books_own_css_reaches_the_print_after_the_theme(built):
+    """handout_css_files links the book's stylesheet after the print theme's, so its rules
+    win, and the PDF draws them: the circle's and the box's rules are in the PDF's colours."""
+    out = built["handout"].outdir
+    page = BeautifulSoup((out / "index.html").read_bytes(), "lxml")
+    sheets = [link["href"] for link in page.select('link[rel="stylesheet"]')]
+    assert sheets[-1] == "_static/raw.css" and "_static/print.css" in sheets[:-1]
+    assert (out / "_static" / "raw.css").is_file()
+    import pikepdf
+    with pikepdf.open(out / "raw-html.pdf") as pdf:
+        drawn = b"".join(pikepdf.unparse_content_stream(pikepdf.parse_content_stream(p))
+                         for p in pdf.pages)
+    assert b"0.101961 0.309804 0.545098" in drawn   # #1a4f8b, the circle's
+    assert b"0.478431 0.290196 0" in drawn           # #7a4a00, the box's rule
+
+
+def test_a_print_stylesheet_that_is_not_there_names_the_setting(tmp_path, rootdir):
+    import shutil
+    import subprocess
+    import sys
+
+    src = shutil.copytree(rootdir / "test-raw-html", tmp_path / "src")
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "handout", "-q",
+                           "-D", "handout_css_files=print-only.css", str(src),
+                           str(tmp_path / "out")], capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert ("handout_css_files: 'print-only.css' is not a file in html_static_path (_static): "
+            "put the stylesheet in the book's _static/ folder") in proc.stderr
+    assert not (tmp_path / "out" / "raw-html.pdf").exists()

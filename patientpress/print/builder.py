@@ -192,6 +192,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
             handout_typeable=singlefile.typeable_url,
             handout_clinic=None,
             handout_stylesheets=paper.stylesheets(cfg.handout_paper, "book"),
+            handout_css_files=list(cfg.handout_css_files),
             title=product["title"],
             # Every print document (chapter handouts too) is rendered with the output
             # folder as its base URL, as Sphinx's single-file image paths assume.

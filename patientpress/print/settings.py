@@ -5,6 +5,7 @@ Options are typed and checked here, with defaults made from the book's own setti
 """
 
 import os
+from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.errors import ConfigError
@@ -27,6 +28,14 @@ def _check_config(app, config):
     unknown = set(config.handout_products) - {"book", "chapters", "large-print"}
     if unknown:
         raise ConfigError(f"handout_products: unknown product(s) {sorted(unknown)}")
+    folders = [Path(app.confdir, p) for p in config.html_static_path]
+    for sheet in config.handout_css_files:
+        if not isinstance(sheet, str) or not any((f / sheet).is_file() for f in folders):
+            raise ConfigError(
+                f"handout_css_files: {sheet!r} is not a file in html_static_path "
+                f"({', '.join(map(str, config.html_static_path)) or 'not set'}): put the "
+                "stylesheet in the book's _static/ folder, with html_static_path = "
+                "['_static'] in conf.py, or correct its name")
 
 
 def setup(app: Sphinx) -> None:
@@ -41,6 +50,10 @@ def setup(app: Sphinx) -> None:
     app.add_config_value("handout_online_url", _default_online_url, "env", types=(str,))
     app.add_config_value("handout_products", ["book", "chapters", "large-print"], "env",
                          types=(list, tuple))
+    # The book's own stylesheets for its print documents (its raw HTML's classes, say), by
+    # name in html_static_path, linked after the print theme's: the web theme's CSS is not
+    # (it is written for screens, and costs WeasyPrint minutes).
+    app.add_config_value("handout_css_files", [], "env", types=(list, tuple))
     chapters.setup(app)
     app.add_config_value("handout_timeout", pool.DEFAULT_TIMEOUT, "env", types=(int, float))
     # Worker processes that render the PDFs side by side, each PDF within handout_timeout:

@@ -14,3 +14,6 @@ epub_identifier = epub_uid
 epub_scheme = ""
 handout_preset = "book"
 handout_products = ["book"]
+html_static_path = ["_static"]
+html_css_files = ["raw.css"]       # the website and the e-book
+handout_css_files = ["raw.css"]    # the print documents
