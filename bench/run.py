@@ -349,9 +349,12 @@ class Book:
 
         def prepare(_i):
             if not (made / "handout" / "index.html").is_file():
-                subprocess.run([str(c) for c in pipeline(self.src, made, self.conf,
-                                                         ["handout"], "book")],
-                               env=env, cwd=ROOT, capture_output=True)
+                proc = subprocess.run([str(c) for c in pipeline(self.src, made, self.conf,
+                                                                ["handout"], "book")],
+                                      env=env, cwd=ROOT, capture_output=True, text=True)
+                if proc.returncode:   # the floor's run then fails: say why here
+                    print(f"floor ({self.name}): building its print document failed:\n"
+                          + "\n".join(proc.stderr.splitlines()[-12:]), file=sys.stderr)
         return Task("floor", "floor: the weasyprint command alone on this pipeline's print "
                     "document (its HTML and CSS), PDF/UA-1",
                     [("weasyprint", matched.floor_argv(Path(PY).parent / "weasyprint",

@@ -193,6 +193,8 @@ def test_the_command_reports_and_fails_on_a_finding(tmp_path):
     ("“Cómo elegir” (página 23)", 23),
     ("Type 2 diabetes", None),
     ("(1)", None),
+    ("the first chapter (in “What Is Peripheral Neuropathy? (edit 1)”,", None),
+    ("“Lo que puede hacer (paso 2)”", None),
 ])
 def test_the_page_number_a_link_prints(text, number):
     assert preflight.reading.printed_page(text) == number

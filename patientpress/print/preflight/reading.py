@@ -337,8 +337,12 @@ def _gather(index, runs, owners):
     return sorted(found, key=lambda ln: (ln.top, ln.x))
 
 
-#: A printed page reference: "(page 12)", ", page 12)" or a contents entry's ". . . 12".
-PAGE_NUMBER = re.compile(r"(?:\(|,)\s*[^\W\d]+\.?\s+(\d+)\s*\)?\s*\W*$|(?:\.\s*){3,}(\d+)\s*$")
+#: A printed page reference: "(page 12)", ", page 12)" or a contents entry's ". . . 12",
+#: at the end of a link's words; not a number inside a
+#: quoted title the link's words end on (a title "… (edit 1)" with its page number on the
+#: next line, which is not part of the link's text).
+PAGE_NUMBER = re.compile(r"(?:\(|,)\s*[^\W\d]+\.?\s+(\d+)\s*\)?[^\w“”‘’\"'«»]*$"
+                         r"|(?:\.\s*){3,}(\d+)\s*$")
 
 
 def printed_page(text: str) -> int | None:
