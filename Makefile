@@ -62,7 +62,7 @@ each           = failed=; $(foreach l,$(LANGUAGES),$(BUILD) $(call ljob,$(l),$(1
 help:  ## this list
 	@echo "Targets:"
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14 | sed 's/^/  /'
-	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  STRICT=1|0  DRAFT=1 (review drafts of translations)  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)  PYTHON3=python3"
+	@echo "Variables: PAPER=letter|a4  LANGUAGES=\"$(LANGUAGES)\"  STRICT=1|0  DRAFT=1 (review drafts of translations)  BUILDDIR=$(BUILDDIR)  SPHINXOPTS=...  SHARD=K/N (clinics)  PYTHON3=python3  TESTJOBS=2|auto (pytest workers)"
 
 # The book's own extension (patientpress/) goes in editable, with the pinned setuptools
 # and no download: an edit to it counts at once, and conf.py needs no sys.path entry.
@@ -111,12 +111,16 @@ a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build
 	$(foreach l,$(LANGUAGES),$(PYTHON) -m tools.a11y $(call langdir,$(l)) &&) true
 	$(PYTHON) -m pytest tests -m "a11y and not book" -p no:cacheprovider -q
 
+# Two pytest-xdist workers (TESTJOBS=auto: one per core), each test file in one worker
+# (its module fixtures made once), the longest files first (tests/conftest.py).
+TESTJOBS ?= 2
+PYTEST_JOBS = -n $(TESTJOBS) --dist loadscope --no-loadscope-reorder
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)
 	@scripts/ensure-system-packages test
-	$(PYTHON) -m pytest tests -p no:cacheprovider -q --durations=15
+	$(PYTHON) -m pytest tests -p no:cacheprovider -q --durations=15 $(PYTEST_JOBS)
 
 test-fast: $(STAMP)  ## the fast tests only
-	$(PYTHON) -m pytest tests -m "not slow" -p no:cacheprovider -q
+	$(PYTHON) -m pytest tests -m "not slow" -p no:cacheprovider -q $(PYTEST_JOBS)
 
 bench: $(STAMP)  ## benchmark against the peers; writes bench/RESULTS.md
 	@scripts/ensure-system-packages bench

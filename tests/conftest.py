@@ -8,6 +8,9 @@ outside its source folder (Sphinx's test application reads ``conf.py`` from the 
 """
 
 import contextlib
+import gc
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -15,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.console import strip_escape_sequences
 
@@ -35,11 +39,59 @@ def rootdir():
 class Built:
     """A root built in-process: its output folder, doctree folder, status and warnings."""
 
-    def __init__(self, app):
-        self.outdir = Path(app.outdir)
-        self.doctreedir = Path(app.doctreedir)
-        self.status = strip_escape_sequences(app.status.getvalue())
-        self.warnings = strip_escape_sequences(app.warning.getvalue())
+    def __init__(self, outdir, doctreedir, status, warnings):
+        self.outdir = Path(outdir)
+        self.doctreedir = Path(doctreedir)
+        self.status = status
+        self.warnings = warnings
+
+    @classmethod
+    def of(cls, app):
+        return cls(app.outdir, app.doctreedir, strip_escape_sequences(app.status.getvalue()),
+                   strip_escape_sequences(app.warning.getvalue()))
+
+    def as_json(self):
+        return json.dumps({"outdir": str(self.outdir), "doctreedir": str(self.doctreedir),
+                           "status": self.status, "warnings": self.warnings})
+
+
+def shared(tmp_path_factory, name, make):
+    """``make(folder)`` run once per test run for ``name``, whatever the number of workers.
+
+    With pytest-xdist (``make test`` runs two workers) each worker has its own session: a
+    session build would be made once per worker. The first worker to ask makes it in a folder
+    beside the workers' own, under a file lock; the others wait for it and read what it left
+    (the JSON ``make`` returns). Without workers it is a plain ``mktemp``.
+    """
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    folder = tmp_path_factory.getbasetemp().parent / "shared" / name
+    folder.parent.mkdir(exist_ok=True)
+    result = folder / ".result.json"
+    with FileLock(f"{folder}.lock"):
+        if not result.exists():
+            shutil.rmtree(folder, ignore_errors=True)     # a worker's failed attempt
+            folder.mkdir()
+            text = make(folder)
+            result.write_text(text, encoding="utf-8")
+        return result.read_text(encoding="utf-8")
+
+
+def _forget_collectors():
+    """Mark the finished builds' toctree collectors as disabled.
+
+    sphinx-external-toc 1.1.0 disables every TocTreeCollector that ``gc.get_objects()`` still
+    finds (collectors.py), an earlier build's too, by that build's listener ids, which in the
+    new build name other handlers: patientpress's template path went missing from a build
+    that followed a _toc.yml book's in the same process (pytest-xdist's order found it).
+    sphinx-build and make run one build per process (the clinic batch forks for each), so
+    only in-process tests need this.
+    """
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    for obj in gc.get_objects():
+        if isinstance(obj, TocTreeCollector):
+            obj.listener_ids = None
 
 
 def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, freshenv=True):
@@ -50,13 +102,14 @@ def build_in_process(builder, srcdir, builddir, confoverrides=None, env=None, fr
 
     A strict (``-W``) build is one whose ``Built.warnings`` is empty: callers assert that.
     """
+    _forget_collectors()   # the earlier builds' (Sphinx's own app fixture's too)
     with own_environment():
         os.environ.update(env or {})
         app = SphinxTestApp(builder, srcdir=Path(srcdir), builddir=Path(builddir), freshenv=freshenv,
                             confoverrides={"nitpicky": True, **(confoverrides or {})})
         try:
             app.build()
-            return Built(app)
+            return Built.of(app)
         finally:
             app.cleanup()
 
@@ -112,9 +165,11 @@ def built_root(tmp_path_factory, rootdir):
     def build(builder, testroot, **confoverrides):
         key = (builder, testroot, repr(sorted(confoverrides.items())))
         if key not in done:
-            base = tmp_path_factory.mktemp(f"{testroot}-{builder}")
-            src = shutil.copytree(rootdir / f"test-{testroot}", base / "src")
-            done[key] = build_in_process(builder, src, base / "_build", confoverrides)
+            def make(base):
+                src = shutil.copytree(rootdir / f"test-{testroot}", base / "src")
+                return build_in_process(builder, src, base / "_build", confoverrides).as_json()
+            name = f"{testroot}-{builder}-" + hashlib.sha256(key[2].encode()).hexdigest()[:8]
+            done[key] = Built(**json.loads(shared(tmp_path_factory, name, make)))
         return done[key]
 
     return build
@@ -129,12 +184,14 @@ def sphinx_build(builder, outdir, *extra, srcdir=ROOT / "docs", confdir=ROOT, en
 
 
 def _book(tmp_path_factory, builder, *extra, language="en"):
-    outdir = tmp_path_factory.mktemp(f"book-{language}-{builder}") / builder
     if language != "en":
         extra = (*extra, "-D", f"language={language}")
-    proc = sphinx_build(builder, outdir, *extra)
-    assert proc.returncode == 0, f"{builder} build failed:\n{proc.stdout}\n{proc.stderr}"
-    return outdir
+
+    def make(folder):
+        proc = sphinx_build(builder, folder / builder, *extra)
+        assert proc.returncode == 0, f"{builder} build failed:\n{proc.stdout}\n{proc.stderr}"
+        return str(folder / builder)
+    return Path(shared(tmp_path_factory, f"book-{language}-{builder}", make))
 
 
 @pytest.fixture(scope="session")
@@ -225,13 +282,40 @@ def future_index(tmp_path_factory):
                     "--no-build-isolation", "-w", str(folder), str(project)], check=True)
     assert [p.name for p in folder.iterdir()] == ["fonttools-99.0-py3-none-any.whl"]
     return folder
+#: The test files that take longest (most of their time is one module fixture: a batch of
+#: clinic editions, a series of builds), longest first, as `make test --durations` measured
+#: them. Under pytest-xdist (``--dist loadscope``: one file's tests in one worker, so a
+#: module fixture is made once) they are handed out first, and the short files fill in
+#: behind them; started last, one of them would keep a worker busy alone at the end.
+LONGEST_FIRST = ["test_fit", "test_clinics_es", "test_rebuild_equals_clean", "test_bench",
+                 "test_real_books", "test_clinics", "test_a11y_web", "test_new_book",
+                 "test_reproducible", "test_second_book", "test_a11y_epub", "test_install",
+                 "test_readthedocs", "test_spanish_formats", "test_sandbox", "test_preflight"]
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))   # stable: order kept
+
+
 #: Lines for the end of the run (tests/test_preflight.py: the preflight's report on the
-#: session's whole-book PDFs), so that `make test`'s output shows it.
+#: session's whole-book PDFs), so that `make test`'s output shows it. A pytest-xdist worker
+#: sends its lines to the controller, which writes the summary.
 PREFLIGHT_REPORT = []
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["preflight"] = list(PREFLIGHT_REPORT)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    PREFLIGHT_REPORT.extend(getattr(node, "workeroutput", {}).get("preflight", []))
 
 
 def pytest_terminal_summary(terminalreporter):
     if PREFLIGHT_REPORT:
         terminalreporter.section("preflight")
-        for line in PREFLIGHT_REPORT:
+        for line in sorted(PREFLIGHT_REPORT):
             terminalreporter.write_line(line)
