@@ -112,7 +112,7 @@ a11y: $(STAMP) all  ## accessibility checks of the built book; reports in _build
 	$(PYTHON) -m pytest tests -m "a11y and not book" -p no:cacheprovider -q
 
 # Two pytest-xdist workers (TESTJOBS=auto: one per core), each test file in one worker
-# (its module fixtures made once), the longest files first (tests/conftest.py).
+# (its module fixtures made once), the render-bound files first (tests/conftest.py).
 TESTJOBS ?= 2
 PYTEST_JOBS = -n $(TESTJOBS) --dist loadscope --no-loadscope-reorder
 test: $(STAMP)  ## every test (builds, EPUBCheck, browser, PDF checks)

@@ -282,20 +282,34 @@ def future_index(tmp_path_factory):
                     "--no-build-isolation", "-w", str(folder), str(project)], check=True)
     assert [p.name for p in folder.iterdir()] == ["fonttools-99.0-py3-none-any.whl"]
     return folder
-#: The test files that take longest (most of their time is one module fixture: a batch of
-#: clinic editions, a series of builds), longest first, as `make test --durations` measured
-#: them. Under pytest-xdist (``--dist loadscope``: one file's tests in one worker, so a
-#: module fixture is made once) they are handed out first, and the short files fill in
-#: behind them; started last, one of them would keep a worker busy alone at the end.
-LONGEST_FIRST = ["test_fit", "test_clinics_es", "test_rebuild_equals_clean", "test_bench",
-                 "test_real_books", "test_clinics", "test_a11y_web", "test_new_book",
-                 "test_reproducible", "test_second_book", "test_a11y_epub", "test_install",
-                 "test_readthedocs", "test_spanish_formats", "test_sandbox", "test_preflight"]
+#: The test files whose time is mostly PDF rendering on both cores (a batch of clinic
+#: editions, `make all` again and again): under pytest-xdist they make one group, run by one
+#: worker one after the other and handed out first, while the other worker takes the files
+#: that use one core (Sphinx reading, EPUBCheck, Chromium). Two of them at once, each with
+#: its two render workers, made the suite slower (1097 s against 991 s, make test on 2 cores).
+RENDER_BOUND = ("test_fit", "test_clinics_es", "test_clinics", "test_rebuild_equals_clean")
 
 
 def pytest_collection_modifyitems(config, items):
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))   # stable: order kept
+    items.sort(key=lambda item: item.path.stem not in RENDER_BOUND)   # stable: order kept
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadscope`` with the render-bound files as one scope: each other test file is
+    a scope of its own (its tests in one worker, its module fixtures made once), handed out
+    in collection order. (``--dist loadgroup`` with a group per file would say the same, but
+    pytest-xdist 3.8.0 names the group in ``item._nodeid``, which pytest 9 no longer reads.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class RenderBoundTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            module = nodeid.split("::", 1)[0]
+            return "render-bound" if Path(module).stem in RENDER_BOUND else module
+
+    return RenderBoundTogether(config, log)
 
 
 #: Lines for the end of the run (tests/test_preflight.py: the preflight's report on the
