@@ -102,7 +102,7 @@ def clinic_context(clinic: Clinic) -> dict[str, Any]:
 
 
 def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[str],
-                              list[str]]) -> str | None:
+                              list[str], tuple[str, str]]) -> str | None:
     """Render one PDF of a clinic edition (a booklet is then imposed on sheets); return the
     problem in words, or None. A :class:`pool.Job` for a render worker.
 
@@ -110,14 +110,16 @@ def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[st
     document is set again from each of ``fallbacks`` in turn (:data:`FALLBACKS`: tighter,
     then with the clinic's details on a page of their own inside the cover), and if none
     fits, the clinic fails, with ``advice`` on what to shorten. The preflight's findings
-    on the PDF kept fail it too, and the PDF is removed."""
-    html_text, target, base_url, roots, booklet_paper, advice, fallbacks, expect = job
+    on the PDF kept fail it too, and the PDF is removed. ``layouts`` (a folder and the
+    salt) is the :class:`render.LayoutMemo` the editions share."""
+    html_text, target, base_url, roots, booklet_paper, advice, fallbacks, expect, layouts = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
+    memo = render.LayoutMemo(*layouts) if layouts else None
     try:
         for html in (html_text, *fallbacks):
             warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
-                                                 expect))
+                                                 expect), memo=memo)
             problems = [m for m, subtype, _ in warnings if not subtype.startswith("preflight.")]
             if problems:
                 pages.unlink(missing_ok=True)
@@ -197,6 +199,8 @@ class ClinicEditionsBuilder(HandoutBuilder):
     progress = None   # a tqdm bar, or None
     jobs = 0          # render workers (0: one per core)
     timeout = pool.DEFAULT_TIMEOUT
+    #: The layout decisions the editions share (render.LayoutMemo), set by render_products.
+    memo = None
 
     def wants(self, product: str) -> bool:
         return any(product in edition.products for edition in self.editions)
@@ -257,18 +261,24 @@ class ClinicEditionsBuilder(HandoutBuilder):
                          for name, _sheets in FALLBACKS]
         return pool.Job(render_edition,
                         ((html_text, str(doc.pdf), out.as_uri() + "/", roots, booklet_paper,
-                          fit, fallbacks, printed_details(clinic)),),
+                          fit, fallbacks, printed_details(clinic),
+                          (str(self.memo.folder), self.memo.salt) if self.memo else None),),
                         timeout=self.timeout, what=doc.pdf.name, target=doc.pdf)
 
     def render_products(self) -> None:
         """Render every edition's PDFs, largest first; each outcome goes to on_rendered."""
         from ..print.builder import RENDER_ORDER
 
+        out = Path(self.outdir)
+        self.memo = render.LayoutMemo(Path(self.doctreedir) / "handout-layouts",
+                                      render.RenderCache(out, out).shared)
         docs = sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind])
-        jobs = []
+        jobs, keys = [], set()
         for doc in docs:
             doc.pdf.parent.mkdir(parents=True, exist_ok=True)
-            jobs.append(self.render_job(doc, doc.html.read_text(encoding="utf-8")))
+            html_text = doc.html.read_text(encoding="utf-8")
+            jobs.append(self.render_job(doc, html_text))
+            keys |= {self.memo.key(html) for html in (html_text, *jobs[-1].args[0][6])}
         if self.progress is not None:
             self.progress.reset(total=len(jobs))
         for index, outcome in pool.workers(self.jobs).run(jobs):
@@ -278,6 +288,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
                 self.on_rendered(docs[index], outcome)
             if self.progress is not None:
                 self.progress.update()
+        self.memo.keep_only(keys)
 
 
 def note_without_online_address(app: Sphinx) -> None:

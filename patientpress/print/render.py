@@ -11,6 +11,8 @@
   the count up, never a blank page.
 - A figure that just misses the page of the sentence leading into it, leaving that page
   mostly empty, is laid out again a little smaller (:func:`figure_fits`).
+- :class:`LayoutMemo` keeps those decisions (figures fitted, chapter tails pulled back) by
+  what they depend on, so that a clinic edition whose text is another's is laid out once.
 """
 
 from __future__ import annotations
@@ -123,12 +125,15 @@ PREFLIGHT = "preflight."
 def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
                allowed_roots: Iterable[str | os.PathLike[str]], stylesheets: Iterable[str] = (),
                location: str | None = None, variant: str = "pdf/ua-1",
-               warn: Callable[[str, str], object] | None = None) -> list[str]:
+               warn: Callable[[str, str], object] | None = None,
+               memo: LayoutMemo | None = None) -> list[str]:
     """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
 
     No time limit here: run it as a :class:`Job` of a :class:`Pool` for one. WeasyPrint's own
     warnings (missing image, refused resource, bad CSS) go to ``warn(message, subtype)``,
     by default Sphinx's log; a worker process passes its own and reports them back.
+    With a ``memo`` the layout decisions another PDF with the same text made are taken
+    from it (the PDF is byte for byte what deciding again gives), and new ones kept in it.
     """
     import weasyprint
 
@@ -148,36 +153,59 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
     fetcher = make_fetcher(allowed_roots, refuse)
     options = {"pdf_variant": variant, "pdf_tags": True, "uncompressed_pdf": False,
                "custom_metadata": False}
+    multiple = pages_multiple_of(html)
+    key = memo.key(html, stylesheets) if memo is not None else None
+    known = memo.recall(key) if key else None
     with _bridged(warn) as bridge:
         source = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
-        document = source.render(stylesheets=css, **options)
-        fits = figure_fits(document)
-        if fits:
-            # A second layout with those figures a little smaller, kept only if each of them
-            # is now on the page before (the estimate can fall short) and no page is added.
-            fit = weasyprint.CSS(string="\n".join(fits.values()))
-            refit = source.render(stylesheets=[*css, fit], **options)
-            before, after = figure_pages(document, fits), figure_pages(refit, fits)
-            if (all(after.get(name, 0) < before[name] for name in before)
-                    and len(refit.pages) <= len(document.pages)):
-                css.append(fit)
-                document = refit
-        document = _pull_back_tails(source, css, options, document)
-        notes = -len(document.pages) % pages_multiple_of(html)
-        if notes:
-            # A second layout, with that many notes pages shown: page numbers ("Page 3 of
-            # 8") and the tags are then those of the pages printed.
-            css.append(weasyprint.CSS(filename=paper.STATIC / f"notes-{notes}.css"))
+
+        def notes_sheet(count):
+            return [weasyprint.CSS(filename=paper.STATIC / f"notes-{count}.css")] if count else []
+
+        if known is not None:
+            # The decisions of a PDF with the same text and stylesheets: its layout with
+            # them, and with as many notes pages as that PDF had; laid out again only when
+            # this one's cover and back pages make up another count.
+            rules, guess = known
+            css += [weasyprint.CSS(string=rule) for rule in rules]
+            document = source.render(stylesheets=[*css, *notes_sheet(guess)], **options)
+            notes = -(len(document.pages) - guess) % multiple
+            if notes != guess:
+                document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+        else:
+            rules = []
             document = source.render(stylesheets=css, **options)
+            fits = figure_fits(document)
+            if fits:
+                # A second layout with those figures a little smaller, kept only if each of
+                # them is now on the page before (the estimate can fall short) and no page
+                # is added.
+                fit = "\n".join(fits.values())
+                refit = source.render(stylesheets=[*css, weasyprint.CSS(string=fit)], **options)
+                before, after = figure_pages(document, fits), figure_pages(refit, fits)
+                if (all(after.get(name, 0) < before[name] for name in before)
+                        and len(refit.pages) <= len(document.pages)):
+                    rules.append(fit)
+                    css.append(weasyprint.CSS(string=fit))
+                    document = refit
+            document = _pull_back_tails(source, css, options, document, rules)
+            notes = -len(document.pages) % multiple
+            if notes:
+                # A second layout, with that many notes pages shown: page numbers ("Page 3
+                # of 8") and the tags are then those of the pages printed.
+                document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+        if key:
+            memo.keep(key, rules, notes)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
 
 
-def _pull_back_tails(source, css, options, document):
+def _pull_back_tails(source, css, options, document, kept):
     """The layout with each chapter tail of a few lines pulled back (:mod:`tails`), each
-    try kept only when it saves pages; adds the rules kept to ``css``."""
+    try kept only when it saves pages; adds the rules kept to ``css`` and their text to
+    ``kept``."""
     import weasyprint
 
     for share in tails.TIGHTER:   # a tail left at the first share gets the second
@@ -188,8 +216,65 @@ def _pull_back_tails(source, css, options, document):
         again = source.render(stylesheets=[*css, tighter], **options)
         if len(again.pages) < len(document.pages):
             css.append(tighter)
+            kept.append(rules)
             document = again
     return document
+
+
+class LayoutMemo:
+    """The layout decisions of PDFs already rendered, by what they depend on
+    (``<doctreedir>/handout-layouts``): the figures made to fit and the chapter tails pulled
+    back (CSS rules, in the order they were kept) and the number of notes pages.
+
+    Those decisions depend on the text and the stylesheets alone. A whole book's text
+    (``<main class="body">``) starts on a page of its own after the cover (and after the
+    clinic's page, whose stylesheet is in the key) and ends before the back page: two
+    clinic editions of one book, paper, size and language share it, and the second is laid
+    out once with the first's decisions instead of up to five times to find them again
+    (the notes pages are checked, as the back page may differ). A chapter handout, whose
+    text follows the clinic's title band on its first page, is keyed by its whole
+    document. ``salt`` is what every PDF depends on (:attr:`RenderCache.shared`).
+    """
+
+    BODY, BACK = '<main class="body">', '<section class="back-page">'
+
+    def __init__(self, folder: str | os.PathLike[str], salt: str):
+        self.folder, self.salt = Path(folder), salt
+
+    def key(self, html: str, stylesheets: Iterable[str] = ()) -> str:
+        import hashlib
+
+        body, back = html.find(self.BODY), html.find(self.BACK)
+        whole = '<body class="product-chapter ' in html or body < 0 or back < body
+        parts = [html] if whole else [html[:html.index("<body")], html[body:back]]
+        digest = hashlib.sha256(self.salt.encode())
+        for part in (*parts, *stylesheets):
+            digest.update(part.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def recall(self, key: str) -> tuple[list[str], int] | None:
+        """(the CSS rules kept, the notes pages) decided for ``key``, or None."""
+        import json
+
+        try:
+            found = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found["rules"], found["notes"]
+
+    def keep(self, key: str, rules: list[str], notes: int) -> None:
+        import json
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"rules": rules, "notes": notes})
+        atomic_write(self.folder / f"{key}.json",
+                     lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+
+    def keep_only(self, keys: Container[str]) -> None:
+        """Forget every decision but this build's."""
+        for path in self.folder.glob("*.json"):
+            if path.stem not in keys:
+                path.unlink(missing_ok=True)
 
 
 #: A figure is made smaller to stay on the page before only when that page would otherwise
@@ -348,8 +433,8 @@ class RenderCache:
 
 
 def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None]
-                      | tuple[str, str, str, list[str], list[str], str | None, Sequence[str]]
-                      ) -> list[tuple[str, str, str | None]]:
+                      | tuple[str, str, str, list[str], list[str], str | None, Sequence[str]],
+                      memo: LayoutMemo | None = None) -> list[tuple[str, str, str | None]]:
     """Render and finish one PDF, then preflight it; return its warnings (message, subtype,
     location), the preflight's findings among them — a :class:`pool.Job` for a worker.
     ``job`` may end with the words the PDF must print (a clinic's details)."""
@@ -357,7 +442,7 @@ def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None
     warnings = []
     render_pdf(html_text, pdf_path, base_url=base_url,
                       allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
-                      location=location,
+                      location=location, memo=memo,
                       warn=lambda message, subtype: warnings.append(
                           (message, subtype, location)))
     pdfua.finish_pdf(pdf_path, html_text)

@@ -1,0 +1,102 @@
+"""A clinic edition whose text is another's takes that one's layout decisions (issue 29,
+point 5: "one more clinic edition"): render.LayoutMemo.
+
+Deciding a book's layout takes up to five layouts (a figure made to fit, chapter tails
+pulled back twice, the notes pages); the decisions depend on the text and its stylesheets,
+not on the clinic's cover and back page. With the memo the second edition is laid out
+once, and its PDF is byte for byte the one deciding again gives.
+"""
+
+import pytest
+
+from patientpress.print import render
+
+
+def document(tmp_path, cover="Given by: Short Clinic", back="Phone 555 0101", body_extra="",
+             kind="book", sheet=""):
+    """A small print document shaped as page.html writes one: a cover page, the text in
+    <main class="body"> (a lead-in and a figure that just misses its page, so the first
+    layout is followed by a fitted one), notes pages, a back page; four pages a sheet, so
+    the three pages printed get one notes page."""
+    (tmp_path / "road.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="300" height="400" viewBox="0 0 300 400">'
+        '<rect width="300" height="400" fill="#ccc"/></svg>')
+    notes = "".join(f'<section class="notes-page notes-page-{n}" hidden><h2>Notes</h2></section>'
+                    for n in (1, 2, 3))
+    return f"""<html lang="en"><head><title>Road</title>
+    <meta name="patientpress-pages-multiple-of" content="4"><style>
+    @page {{ size: A6; margin: 10mm }} body {{ font: 12px/1.25 sans-serif; margin: 0 }}
+    p {{ margin: 0 0 12px }} figure {{ margin: 12px 0; break-inside: avoid }}
+    figure img {{ display: block }} .cover {{ break-after: page }}
+    .notes-page, .back-page {{ break-before: page }} {sheet}</style></head>
+    <body class="product-{kind} edition-book"><div class="cover"><p>{cover}</p></div>
+    <main class="body">
+    <p>The drawing below shows the road a new treatment travels, from the lab to you.</p>
+    <figure id="road"><img src="road.svg" alt="A road" style="width: 100%">
+    <figcaption>The road from the lab to an approved treatment.</figcaption></figure>
+    {body_extra}</main>
+    {notes}<section class="back-page"><h2>Your clinic</h2><p>{back}</p></section>
+    </body></html>"""
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The number of layouts WeasyPrint makes, counted as they happen."""
+    import weasyprint
+
+    made, original = [], weasyprint.HTML.render
+
+    def render_counted(self, *args, **kwargs):
+        made.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render_counted)
+    return made
+
+
+def make_pdf(tmp_path, html, name, memo=None):
+    pdf = tmp_path / name
+    render.render_pdf(html, pdf, base_url=tmp_path.as_uri() + "/", allowed_roots=[tmp_path],
+                      memo=memo, warn=lambda message, subtype: pytest.fail(message))
+    return pdf.read_bytes()
+
+
+def test_a_second_edition_is_laid_out_once_and_prints_the_same_bytes(tmp_path, layouts):
+    memo = render.LayoutMemo(tmp_path / "memo", salt="test")
+    first = document(tmp_path)
+    make_pdf(tmp_path, first, "first.pdf", memo)
+    assert len(layouts) == 3          # the first layout, the fitted figure, the notes pages
+    (entry,) = (tmp_path / "memo").glob("*.json")
+    rules, notes = memo.recall(entry.stem)
+    assert len(rules) == 1 and 'figure[id="road"] img' in rules[0]   # the fit rule kept
+    assert notes == 1                 # three pages and one notes page: a sheet of four
+
+    layouts.clear()
+    second = document(tmp_path, cover="Given by: Riverside Regional Peripheral Nerve Clinic",
+                      back="Phone +1 541 555 0100 ext. 4321")
+    with_memo = make_pdf(tmp_path, second, "second.pdf", memo)
+    assert len(layouts) == 1
+    assert with_memo == make_pdf(tmp_path, second, "second-decided-again.pdf")
+
+
+def test_a_back_page_that_changes_the_count_gets_its_own_notes_pages(tmp_path, layouts):
+    memo = render.LayoutMemo(tmp_path / "memo", salt="test")
+    make_pdf(tmp_path, document(tmp_path), "first.pdf", memo)
+    layouts.clear()
+    long_back = document(tmp_path, back="<br>".join(["Open every weekday, 8 to 5"] * 30))
+    with_memo = make_pdf(tmp_path, long_back, "second.pdf", memo)
+    assert len(layouts) == 2          # the memo's notes pages made five pages: laid out again
+    assert with_memo == make_pdf(tmp_path, long_back, "second-decided-again.pdf")
+
+
+def test_the_key_is_the_text_and_its_stylesheets_not_the_clinic(tmp_path):
+    memo = render.LayoutMemo(tmp_path, salt="test")
+    key = memo.key(document(tmp_path))
+    assert memo.key(document(tmp_path, cover="Another clinic", back="Another phone")) == key
+    assert memo.key(document(tmp_path, body_extra="<p>One more line.</p>")) != key
+    assert memo.key(document(tmp_path, sheet="p { line-height: 2 }")) != key
+    assert memo.key(document(tmp_path), ["p { color: red }"]) != key
+    assert render.LayoutMemo(tmp_path, salt="another package").key(document(tmp_path)) != key
+    # A chapter handout's text follows its title band, clinic box and all: the whole of it.
+    chapter = memo.key(document(tmp_path, kind="chapter"))
+    assert memo.key(document(tmp_path, kind="chapter", cover="Another clinic")) != chapter
