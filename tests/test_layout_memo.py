@@ -1,5 +1,5 @@
 """A clinic edition whose text is another's takes that one's layout decisions (issue 29,
-point 5: "one more clinic edition"): render.LayoutMemo.
+point 5: "one more clinic edition"): caches.LayoutMemo.
 
 Deciding a book's layout takes up to five layouts (a figure made to fit, chapter tails
 pulled back twice, the notes pages); the decisions depend on the text and its stylesheets,
@@ -9,7 +9,7 @@ once, and its PDF is byte for byte the one deciding again gives.
 
 import pytest
 
-from patientpress.print import render
+from patientpress.print import caches, render
 
 
 def document(tmp_path, cover="Given by: Short Clinic", back="Phone 555 0101", body_extra="",
@@ -62,7 +62,7 @@ def make_pdf(tmp_path, html, name, memo=None):
 
 
 def test_a_second_edition_is_laid_out_once_and_prints_the_same_bytes(tmp_path, layouts):
-    memo = render.LayoutMemo(tmp_path / "memo", salt="test")
+    memo = caches.LayoutMemo(tmp_path / "memo", salt="test")
     first = document(tmp_path)
     make_pdf(tmp_path, first, "first.pdf", memo)
     assert len(layouts) == 3          # the first layout, the fitted figure, the notes pages
@@ -80,7 +80,7 @@ def test_a_second_edition_is_laid_out_once_and_prints_the_same_bytes(tmp_path, l
 
 
 def test_a_back_page_that_changes_the_count_gets_its_own_notes_pages(tmp_path, layouts):
-    memo = render.LayoutMemo(tmp_path / "memo", salt="test")
+    memo = caches.LayoutMemo(tmp_path / "memo", salt="test")
     make_pdf(tmp_path, document(tmp_path), "first.pdf", memo)
     layouts.clear()
     long_back = document(tmp_path, back="<br>".join(["Open every weekday, 8 to 5"] * 30))
@@ -90,13 +90,13 @@ def test_a_back_page_that_changes_the_count_gets_its_own_notes_pages(tmp_path, l
 
 
 def test_the_key_is_the_text_and_its_stylesheets_not_the_clinic(tmp_path):
-    memo = render.LayoutMemo(tmp_path, salt="test")
+    memo = caches.LayoutMemo(tmp_path, salt="test")
     key = memo.key(document(tmp_path))
     assert memo.key(document(tmp_path, cover="Another clinic", back="Another phone")) == key
     assert memo.key(document(tmp_path, body_extra="<p>One more line.</p>")) != key
     assert memo.key(document(tmp_path, sheet="p { line-height: 2 }")) != key
     assert memo.key(document(tmp_path), ["p { color: red }"]) != key
-    assert render.LayoutMemo(tmp_path, salt="another package").key(document(tmp_path)) != key
+    assert caches.LayoutMemo(tmp_path, salt="another package").key(document(tmp_path)) != key
     # A chapter handout's text follows its title band, clinic box and all: the whole of it.
     chapter = memo.key(document(tmp_path, kind="chapter"))
     assert memo.key(document(tmp_path, kind="chapter", cover="Another clinic")) != chapter

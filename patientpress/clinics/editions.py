@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from ..print import fonts, paper, pool, qr, render
+from ..print import caches, fonts, paper, pool, qr, render
 from ..book import chapters
 from ..print.builder import HandoutBuilder, PrintDoc
 
@@ -111,11 +111,11 @@ def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[st
     then with the clinic's details on a page of their own inside the cover), and if none
     fits, the clinic fails, with ``advice`` on what to shorten. The preflight's findings
     on the PDF kept fail it too, and the PDF is removed. ``layouts`` (a folder and the
-    salt) is the :class:`render.LayoutMemo` the editions share."""
+    salt) is the :class:`caches.LayoutMemo` the editions share."""
     html_text, target, base_url, roots, booklet_paper, advice, fallbacks, expect, layouts = job
     target = Path(target)
     pages = target.with_name(f".{target.stem}-pages.pdf") if booklet_paper else target
-    memo = render.LayoutMemo(*layouts) if layouts else None
+    memo = caches.LayoutMemo(*layouts) if layouts else None
     try:
         for html in (html_text, *fallbacks):
             warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
@@ -199,7 +199,7 @@ class ClinicEditionsBuilder(HandoutBuilder):
     progress = None   # a tqdm bar, or None
     jobs = 0          # render workers (0: one per core)
     timeout = pool.DEFAULT_TIMEOUT
-    #: The layout decisions the editions share (render.LayoutMemo), set by render_products.
+    #: The layout decisions the editions share (caches.LayoutMemo), set by render_products.
     memo = None
 
     def wants(self, product: str) -> bool:
@@ -270,8 +270,8 @@ class ClinicEditionsBuilder(HandoutBuilder):
         from ..print.builder import RENDER_ORDER
 
         out = Path(self.outdir)
-        self.memo = render.LayoutMemo(Path(self.doctreedir) / "handout-layouts",
-                                      render.RenderCache(out, out).shared)
+        self.memo = caches.LayoutMemo(Path(self.doctreedir) / "handout-layouts",
+                                      caches.RenderCache(out, out).shared)
         docs = sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind])
         jobs, keys = [], set()
         for doc in docs:

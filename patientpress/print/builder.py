@@ -21,7 +21,7 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 
 from ..book import chapters, words
-from . import citations, fonts, numbers, paper, pool, qr, render, singlefile, tables
+from . import caches, citations, fonts, numbers, paper, pool, qr, render, singlefile, tables
 from .translator import PrintTranslator
 from .. import files, i18n
 from ..markup import mathsvg, notice
@@ -335,7 +335,7 @@ class HandoutBuilder(SingleFileHTMLBuilder):
         whole-book PDFs and that chapter's handout are rendered again.
         """
         out = Path(self.outdir)
-        cache = render.RenderCache(Path(self.doctreedir) / "handout-renders", out)
+        cache = caches.RenderCache(Path(self.doctreedir) / "handout-renders", out)
         todo, keys = [], []
         for doc in sorted(self._print_docs, key=lambda d: RENDER_ORDER[d.kind]):
             rel = doc.pdf.relative_to(out).as_posix()

@@ -3,7 +3,7 @@
 - WeasyPrint's log is bridged into Sphinx's, so its warnings fail a strict build.
 - Only files under the allowed folders can be read; every network address is refused.
 - The PDF is written to a temporary name and renamed, so no half-written file is left.
-- :class:`RenderCache` keeps each PDF under a hash of its inputs, beside the doctrees.
+- :class:`caches.RenderCache` keeps each PDF under a hash of its inputs, beside the doctrees.
 - :func:`render_and_finish` is the job a worker of :mod:`patientpress.pool` runs (the time
   limit is the pool's).
 - A print document that asks for a page count in multiples (a booklet: four; a chapter
@@ -11,8 +11,9 @@
   the count up, never a blank page.
 - A figure that just misses the page of the sentence leading into it, leaving that page
   mostly empty, is laid out again a little smaller (:func:`figure_fits`).
-- :class:`LayoutMemo` keeps those decisions (figures fitted, chapter tails pulled back) by
-  what they depend on, so that a clinic edition whose text is another's is laid out once.
+- :class:`caches.LayoutMemo` keeps those decisions (figures fitted, chapter tails pulled
+  back, notes pages) by what they depend on: a clinic edition whose text is another's is
+  laid out once.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import contextlib
 import logging as pylogging
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 from sphinx.util import logging
 
 from . import pagerefs, paper, pdfua, preflight, tails
+from .caches import PREFLIGHT, LayoutMemo
 from ..files import atomic_write
 
 if TYPE_CHECKING:
@@ -119,8 +120,6 @@ def log_warning(message: str, subtype: str, location: str | None) -> None:
     logger.warning("%s", message, type=kind, subtype=subtype, location=location)
 
 
-PREFLIGHT = "preflight."
-
 
 def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
                allowed_roots: Iterable[str | os.PathLike[str]], stylesheets: Iterable[str] = (),
@@ -153,53 +152,58 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
     fetcher = make_fetcher(allowed_roots, refuse)
     options = {"pdf_variant": variant, "pdf_tags": True, "uncompressed_pdf": False,
                "custom_metadata": False}
-    multiple = pages_multiple_of(html)
     key = memo.key(html, stylesheets) if memo is not None else None
-    known = memo.recall(key) if key else None
     with _bridged(warn) as bridge:
         source = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
-
-        def notes_sheet(count):
-            return [weasyprint.CSS(filename=paper.STATIC / f"notes-{count}.css")] if count else []
-
-        if known is not None:
-            # The decisions of a PDF with the same text and stylesheets: its layout with
-            # them, and with as many notes pages as that PDF had; laid out again only when
-            # this one's cover and back pages make up another count.
-            rules, guess = known
-            css += [weasyprint.CSS(string=rule) for rule in rules]
-            document = source.render(stylesheets=[*css, *notes_sheet(guess)], **options)
-            notes = -(len(document.pages) - guess) % multiple
-            if notes != guess:
-                document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
-        else:
-            rules = []
-            document = source.render(stylesheets=css, **options)
-            fits = figure_fits(document)
-            if fits:
-                # A second layout with those figures a little smaller, kept only if each of
-                # them is now on the page before (the estimate can fall short) and no page
-                # is added.
-                fit = "\n".join(fits.values())
-                refit = source.render(stylesheets=[*css, weasyprint.CSS(string=fit)], **options)
-                before, after = figure_pages(document, fits), figure_pages(refit, fits)
-                if (all(after.get(name, 0) < before[name] for name in before)
-                        and len(refit.pages) <= len(document.pages)):
-                    rules.append(fit)
-                    css.append(weasyprint.CSS(string=fit))
-                    document = refit
-            document = _pull_back_tails(source, css, options, document, rules)
-            notes = -len(document.pages) % multiple
-            if notes:
-                # A second layout, with that many notes pages shown: page numbers ("Page 3
-                # of 8") and the tags are then those of the pages printed.
-                document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+        document, rules, notes = _lay_out(source, css, options, pages_multiple_of(html),
+                                          memo.recall(key) if key else None)
         if key:
             memo.keep(key, rules, notes)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
+
+
+def _lay_out(source, css, options, multiple, known):
+    """The layout to print, its decisions' CSS rules and its notes pages: (document, rules,
+    notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None."""
+    import weasyprint
+
+    def notes_sheet(count):
+        return [weasyprint.CSS(filename=paper.STATIC / f"notes-{count}.css")] if count else []
+
+    if known is not None:
+        # Laid out with them and as many notes pages as that PDF had; again only when this
+        # one's cover and back pages make up another count.
+        rules, guess = known
+        css += [weasyprint.CSS(string=rule) for rule in rules]
+        document = source.render(stylesheets=[*css, *notes_sheet(guess)], **options)
+        notes = -(len(document.pages) - guess) % multiple
+        if notes != guess:
+            document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+        return document, rules, notes
+    rules = []
+    document = source.render(stylesheets=css, **options)
+    fits = figure_fits(document)
+    if fits:
+        # A second layout with those figures a little smaller, kept only if each of them is
+        # now on the page before (the estimate can fall short) and no page is added.
+        fit = "\n".join(fits.values())
+        refit = source.render(stylesheets=[*css, weasyprint.CSS(string=fit)], **options)
+        before, after = figure_pages(document, fits), figure_pages(refit, fits)
+        if (all(after.get(name, 0) < before[name] for name in before)
+                and len(refit.pages) <= len(document.pages)):
+            rules.append(fit)
+            css.append(weasyprint.CSS(string=fit))
+            document = refit
+    document = _pull_back_tails(source, css, options, document, rules)
+    notes = -len(document.pages) % multiple
+    if notes:
+        # A second layout, with that many notes pages shown: page numbers ("Page 3 of 8")
+        # and the tags are then those of the pages printed.
+        document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+    return document, rules, notes
 
 
 def _pull_back_tails(source, css, options, document, kept):
@@ -219,62 +223,6 @@ def _pull_back_tails(source, css, options, document, kept):
             kept.append(rules)
             document = again
     return document
-
-
-class LayoutMemo:
-    """The layout decisions of PDFs already rendered, by what they depend on
-    (``<doctreedir>/handout-layouts``): the figures made to fit and the chapter tails pulled
-    back (CSS rules, in the order they were kept) and the number of notes pages.
-
-    Those decisions depend on the text and the stylesheets alone. A whole book's text
-    (``<main class="body">``) starts on a page of its own after the cover (and after the
-    clinic's page, whose stylesheet is in the key) and ends before the back page: two
-    clinic editions of one book, paper, size and language share it, and the second is laid
-    out once with the first's decisions instead of up to five times to find them again
-    (the notes pages are checked, as the back page may differ). A chapter handout, whose
-    text follows the clinic's title band on its first page, is keyed by its whole
-    document. ``salt`` is what every PDF depends on (:attr:`RenderCache.shared`).
-    """
-
-    BODY, BACK = '<main class="body">', '<section class="back-page">'
-
-    def __init__(self, folder: str | os.PathLike[str], salt: str):
-        self.folder, self.salt = Path(folder), salt
-
-    def key(self, html: str, stylesheets: Iterable[str] = ()) -> str:
-        import hashlib
-
-        body, back = html.find(self.BODY), html.find(self.BACK)
-        whole = '<body class="product-chapter ' in html or body < 0 or back < body
-        parts = [html] if whole else [html[:html.index("<body")], html[body:back]]
-        digest = hashlib.sha256(self.salt.encode())
-        for part in (*parts, *stylesheets):
-            digest.update(part.encode("utf-8") + b"\0")
-        return digest.hexdigest()
-
-    def recall(self, key: str) -> tuple[list[str], int] | None:
-        """(the CSS rules kept, the notes pages) decided for ``key``, or None."""
-        import json
-
-        try:
-            found = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return found["rules"], found["notes"]
-
-    def keep(self, key: str, rules: list[str], notes: int) -> None:
-        import json
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"rules": rules, "notes": notes})
-        atomic_write(self.folder / f"{key}.json",
-                     lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-
-    def keep_only(self, keys: Container[str]) -> None:
-        """Forget every decision but this build's."""
-        for path in self.folder.glob("*.json"):
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
 
 
 #: A figure is made smaller to stay on the page before only when that page would otherwise
@@ -353,83 +301,6 @@ def pages_multiple_of(html: str) -> int:
     """The page count the print document asks for a multiple of (page.html's meta), or 1."""
     found = re.search(r'<meta name="patientpress-pages-multiple-of" content="(\d+)">', html)
     return int(found.group(1)) if found else 1
-
-
-class RenderCache:
-    """PDFs already rendered, by what they were rendered from (``<doctreedir>/handout-renders``).
-
-    A PDF's key hashes its print document, its stylesheets, this package's files, the
-    output folder's ``_static`` and ``_images``, the renderer's version and
-    SOURCE_DATE_EPOCH. Kept beside the doctrees, not in the output folder, so an output
-    folder is always written whole and holds nothing from an earlier build.
-    """
-
-    def __init__(self, folder, outdir):
-        import hashlib
-        from importlib.metadata import version
-
-        self.folder = Path(folder)
-        digest = hashlib.sha256()
-        # The whole package, not this room: the print theme's words (book/words.py) and their
-        # translations (i18n.py, locale/*.po) change a PDF as much as the renderer does.
-        package = Path(__file__).resolve().parent.parent
-        shared = [p for p in sorted(package.rglob("*"))
-                  if p.suffix in (".py", ".css", ".html", ".po")]
-        for sub in ("_static", "_images"):
-            shared += sorted(p for p in (Path(outdir) / sub).rglob("*") if p.is_file())
-        for path in shared:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        digest.update(f"{version('weasyprint')} {version('pikepdf')} "
-                      f"{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
-        self.shared = digest.hexdigest()
-
-    def key(self, html_text: str, stylesheets: Iterable[str]) -> str:
-        import hashlib
-
-        digest = hashlib.sha256(self.shared.encode())
-        for part in (html_text, *stylesheets):
-            digest.update(part.encode("utf-8") + b"\0")
-        return digest.hexdigest()
-
-    def _path(self, key):
-        return self.folder / f"{key}.pdf"
-
-    def restore(self, key: str, pdf_path: str | os.PathLike[str]) -> bool:
-        """Put the PDF rendered for ``key`` at ``pdf_path``; False when there is none."""
-        cached = self._path(key)
-        if not cached.is_file():
-            return False
-        pdf_path = Path(pdf_path)
-        if pdf_path.is_file() and pdf_path.read_bytes() == cached.read_bytes():
-            return True   # an incremental sphinx-build into the same folder: leave it be
-        atomic_write(pdf_path, lambda tmp: shutil.copyfile(cached, tmp))
-        return True
-
-    def store(self, key: str, pdf_path: str | os.PathLike[str],
-              warnings: Iterable[tuple[str, str, str | None]] = ()) -> None:
-        """Keep the PDF, and its preflight findings, which a restored PDF reports again:
-        a strict rebuild fails as the first build did."""
-        import json
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(self._path(key), lambda tmp: shutil.copyfile(pdf_path, tmp))
-        kept = [list(w) for w in warnings if w[1].startswith(PREFLIGHT)]
-        atomic_write(self._path(key).with_suffix(".json"),
-                     lambda tmp: Path(tmp).write_text(json.dumps(kept), encoding="utf-8"))
-
-    def findings(self, key: str) -> list[tuple[str, str, str | None]]:
-        """The preflight findings of the PDF kept for ``key``: [(message, subtype, where)]."""
-        import json
-
-        path = self._path(key).with_suffix(".json")
-        return [tuple(w) for w in json.loads(path.read_text(encoding="utf-8"))] \
-            if path.is_file() else []
-
-    def keep_only(self, keys: Container[str]) -> None:
-        """Forget every PDF but this build's, so the cache never grows past one build."""
-        for path in [*self.folder.glob("*.pdf"), *self.folder.glob("*.json")]:
-            if path.stem not in keys:
-                path.unlink(missing_ok=True)
 
 
 def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None]
