@@ -9,6 +9,7 @@ once, and its PDF is byte for byte the one deciding again gives.
 
 import pytest
 
+from patientpress.clinics import editions
 from patientpress.print import caches, render
 
 
@@ -28,9 +29,9 @@ def document(tmp_path, cover="Given by: Short Clinic", back="Phone 555 0101", bo
     @page {{ size: A6; margin: 10mm }} body {{ font: 12px/1.25 sans-serif; margin: 0 }}
     p {{ margin: 0 0 12px }} figure {{ margin: 12px 0; break-inside: avoid }}
     figure img {{ display: block }} .cover {{ break-after: page }}
-    .notes-page, .back-page {{ break-before: page }} {sheet}</style></head>
+    .notes-page, .back-page {{ break-before: page }} h2 {{ bookmark-level: 1 }} {sheet}</style></head>
     <body class="product-{kind} edition-book"><div class="cover"><p>{cover}</p></div>
-    <main class="body">
+    <main class="body"><h1>The road</h1>
     <p>The drawing below shows the road a new treatment travels, from the lab to you.</p>
     <figure id="road"><img src="road.svg" alt="A road" style="width: 100%">
     <figcaption>The road from the lab to an approved treatment.</figcaption></figure>
@@ -100,3 +101,25 @@ def test_the_key_is_the_text_and_its_stylesheets_not_the_clinic(tmp_path):
     # A chapter handout's text follows its title band, clinic box and all: the whole of it.
     chapter = memo.key(document(tmp_path, kind="chapter"))
     assert memo.key(document(tmp_path, kind="chapter", cover="Another clinic")) != chapter
+
+
+def test_a_variant_that_runs_over_is_given_up_after_its_first_layout(tmp_path, layouts):
+    """A clinic's cover or back page that runs over is found on the first layout
+    (editions.spill_of, from the bookmarks), before anything is decided or written; the
+    words are those editions.spill reads from the finished PDF's outline."""
+    long_back = document(tmp_path, back="<br>".join(["Open every weekday, 8 to 5"] * 30))
+    written = tmp_path / "written.pdf"
+    render.render_pdf(long_back, written, base_url=tmp_path.as_uri() + "/",
+                      allowed_roots=[tmp_path], warn=lambda message, subtype: None)
+    spilled = editions.spill(written)
+    assert spilled and spilled[0].startswith("the back page runs onto")
+    layouts.clear()
+    with pytest.raises(render.Rejected) as rejected:
+        render.render_pdf(long_back, tmp_path / "given-up.pdf", base_url=tmp_path.as_uri() + "/",
+                          allowed_roots=[tmp_path], warn=lambda message, subtype: None,
+                          check=editions.spill_of)
+    assert rejected.value.problems == spilled
+    assert len(layouts) == 1 and not (tmp_path / "given-up.pdf").exists()
+    # A document that fits passes the check and is laid out as before.
+    fits = document(tmp_path)
+    assert make_pdf(tmp_path, fits, "checked.pdf") == make_pdf(tmp_path, fits, "plain.pdf")

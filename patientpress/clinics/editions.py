@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.util.typing import ExtensionMetadata
 
+    from weasyprint.document import Document
+
     from .schema import Clinic
 
 logger = logging.getLogger(__name__)
@@ -118,13 +120,20 @@ def render_edition(job: tuple[str, str, str, list[str], str | None, str, list[st
     memo = caches.LayoutMemo(*layouts) if layouts else None
     try:
         for html in (html_text, *fallbacks):
-            warnings = render.render_and_finish((html, str(pages), base_url, roots, [], None,
-                                                 expect), memo=memo)
+            # A variant whose cover or back page runs over is given up after its first
+            # layout, before its figures, tails and notes pages are decided.
+            try:
+                warnings = render.render_and_finish(
+                    (html, str(pages), base_url, roots, [], None, expect), memo=memo,
+                    check=spill_of if advice else None)
+            except render.Rejected as rejected:
+                spills, warnings = rejected.problems, [(m, "", None) for m in rejected.warnings]
+            else:
+                spills = []
             problems = [m for m, subtype, _ in warnings if not subtype.startswith("preflight.")]
             if problems:
                 pages.unlink(missing_ok=True)
                 return "the PDF renderer reported: " + "; ".join(dict.fromkeys(problems))
-            spills = spill(pages) if advice else []
             if not spills:
                 break
         if spills:
@@ -152,11 +161,22 @@ def spill(pdf: str | os.PathLike[str]) -> list[str]:
     from pypdf import PdfReader
 
     reader = PdfReader(pdf)
-    tops = [reader.get_destination_page_number(item) + 1 for item in reader.outline
-            if not isinstance(item, list)]
+    return _spill([reader.get_destination_page_number(item) + 1 for item in reader.outline
+                   if not isinstance(item, list)], len(reader.pages))
+
+
+def spill_of(document: Document) -> list[str]:
+    """:func:`spill` read from a laid-out document's bookmarks, which become the PDF's
+    outline: the cover and the back page are the same in every layout of it."""
+    return _spill([target[0] + 1 for _label, target, _children, _state
+                   in document.make_bookmark_tree()], len(document.pages))
+
+
+def _spill(tops, last):
+    """The words for the spills: ``tops``, the pages of the outline's top entries."""
     if len(tops) < 2:
         return []
-    found, last = [], len(reader.pages)
+    found = []
     if tops[0] > 2:
         found.append(f"the cover runs onto {tops[0] - 2} more page(s)")
     if tops[-1] < last:

@@ -45,6 +45,16 @@ class RefusedResource(Exception):
     """The print document asked for a resource outside the sandbox."""
 
 
+class Rejected(Exception):
+    """The first layout failed the render's ``check`` (a clinic's cover or back page ran
+    over): nothing was decided or written. ``problems``: the check's words; ``warnings``:
+    the renderer's, as render_pdf would have returned them."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems, self.warnings = problems, []
+
+
 def _refusal(url, roots):
     """Why ``url`` may not be read, or ``None`` when it may."""
     parts = urlsplit(url)
@@ -125,7 +135,8 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
                allowed_roots: Iterable[str | os.PathLike[str]], stylesheets: Iterable[str] = (),
                location: str | None = None, variant: str = "pdf/ua-1",
                warn: Callable[[str, str], object] | None = None,
-               memo: LayoutMemo | None = None) -> list[str]:
+               memo: LayoutMemo | None = None,
+               check: Callable[[Document], list[str]] | None = None) -> list[str]:
     """Render ``html`` (a string) to ``pdf_path``; return the list of warnings raised.
 
     No time limit here: run it as a :class:`Job` of a :class:`Pool` for one. WeasyPrint's own
@@ -133,6 +144,8 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
     by default Sphinx's log; a worker process passes its own and reports them back.
     With a ``memo`` the layout decisions another PDF with the same text made are taken
     from it (the PDF is byte for byte what deciding again gives), and new ones kept in it.
+    ``check(document)`` is given the first layout; problems it names raise
+    :class:`Rejected` before anything more is laid out or written.
     """
     import weasyprint
 
@@ -157,15 +170,19 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
         source = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
-        document, rules, notes = _lay_out(source, css, options, pages_multiple_of(html),
-                                          memo.recall(key) if key else None)
+        try:
+            document, rules, notes = _lay_out(source, css, options, pages_multiple_of(html),
+                                              memo.recall(key) if key else None, check)
+        except Rejected as rejected:
+            rejected.warnings = list(dict.fromkeys(bridge.messages)) + refused
+            raise
         if key:
             memo.keep(key, rules, notes)
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
 
 
-def _lay_out(source, css, options, multiple, known):
+def _lay_out(source, css, options, multiple, known, check=None):
     """The layout to print, its decisions' CSS rules and its notes pages: (document, rules,
     notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None."""
     import weasyprint
@@ -173,18 +190,23 @@ def _lay_out(source, css, options, multiple, known):
     def notes_sheet(count):
         return [weasyprint.CSS(filename=paper.STATIC / f"notes-{count}.css")] if count else []
 
+    def checked(document):
+        if check is not None and (problems := check(document)):
+            raise Rejected(problems)
+        return document
+
     if known is not None:
         # Laid out with them and as many notes pages as that PDF had; again only when this
         # one's cover and back pages make up another count.
         rules, guess = known
         css += [weasyprint.CSS(string=rule) for rule in rules]
-        document = source.render(stylesheets=[*css, *notes_sheet(guess)], **options)
+        document = checked(source.render(stylesheets=[*css, *notes_sheet(guess)], **options))
         notes = -(len(document.pages) - guess) % multiple
         if notes != guess:
             document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
         return document, rules, notes
     rules = []
-    document = source.render(stylesheets=css, **options)
+    document = checked(source.render(stylesheets=css, **options))
     fits = figure_fits(document)
     if fits:
         # A second layout with those figures a little smaller, kept only if each of them is
@@ -305,7 +327,9 @@ def pages_multiple_of(html: str) -> int:
 
 def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None]
                       | tuple[str, str, str, list[str], list[str], str | None, Sequence[str]],
-                      memo: LayoutMemo | None = None) -> list[tuple[str, str, str | None]]:
+                      memo: LayoutMemo | None = None,
+                      check: Callable[[Document], list[str]] | None = None
+                      ) -> list[tuple[str, str, str | None]]:
     """Render and finish one PDF, then preflight it; return its warnings (message, subtype,
     location), the preflight's findings among them — a :class:`pool.Job` for a worker.
     ``job`` may end with the words the PDF must print (a clinic's details)."""
@@ -313,7 +337,7 @@ def render_and_finish(job: tuple[str, str, str, list[str], list[str], str | None
     warnings = []
     render_pdf(html_text, pdf_path, base_url=base_url,
                       allowed_roots=[Path(r) for r in roots], stylesheets=sheets,
-                      location=location, memo=memo,
+                      location=location, memo=memo, check=check,
                       warn=lambda message, subtype: warnings.append(
                           (message, subtype, location)))
     pdfua.finish_pdf(pdf_path, html_text)
