@@ -744,11 +744,14 @@ def analysis(book_tasks, big_tasks, clinics, factor, work):
         out.append(
             f"- Clinic editions: one more edition adds {fmt_s(m[2])} (batch {m[0]}→{m[1]}), "
             f"with {cores} worker processes that load WeasyPrint and parse the built book "
-            "once each. An edition is a full layout of the book with the clinic's cover and "
-            "back page, then its PDF/UA finishing. Going lower would mean laying the body "
-            "out once and only the cover and back page per clinic, then joining the pages: "
-            "not done, because the contents page numbers, the running heads and the PDF "
-            "tags must stay right across the joined documents.")
+            "once each. An edition is one layout of the book with the clinic's cover and "
+            "back page (the figures fitted, the chapter tails pulled back and the notes "
+            "pages come from the layout memo beside the doctrees, print/caches.py: the "
+            "batches share the doctrees, so after the warm-up every edition finds them), "
+            "then its PDF/UA finishing and its preflight. Going lower would mean laying the "
+            "body out once and only the cover and back page per clinic, then joining the "
+            "pages: not done, because the contents page numbers, the running heads and the "
+            "PDF tags must stay right across the joined documents.")
     else:
         out.append("- Clinic editions: not measured (see the table above).")
     return out + [""]
