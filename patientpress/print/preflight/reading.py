@@ -57,13 +57,28 @@ class Document:
     outline: list        # [(level, title, page)]
     opens: set = dataclasses.field(default_factory=set)   # pages an outline entry opens
 
+    # Where each page's and each element's lines are in ``lines`` (made on first use: the
+    # checks ask for every page and element, and a scan of every line for each made the
+    # preflight of a 350-page book take seconds).
+    _places: tuple = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    def _index(self):
+        if self._places is None:
+            pages, owners = {}, {}
+            for at, ln in enumerate(self.lines):
+                pages.setdefault(ln.page, []).append(ln)
+                owners.setdefault(ln.element, []).append(at)
+            self._places = pages, owners
+        return self._places
+
     def on(self, page: int, furniture: bool = False) -> list[Line]:
-        return [ln for ln in self.lines if ln.page == page and (furniture or not ln.artifact)]
+        return [ln for ln in self._index()[0].get(page, ()) if furniture or not ln.artifact]
 
     def lines_of(self, key: tuple[int, int]) -> list[Line]:
         """The lines of element ``key`` and its descendants, in reading order."""
-        keys = set(self.descendants(key))
-        return [ln for ln in self.lines if ln.element in keys]
+        owners = self._index()[1]
+        return [self.lines[at] for at in sorted(at for k in set(self.descendants(key))
+                                                 for at in owners.get(k, ()))]
 
     def descendants(self, key: tuple[int, int]) -> Iterator[tuple[int, int]]:
         yield key
