@@ -118,3 +118,26 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
     assert len(targets) == 13
     assert all(r[3] in ("met", "MISSED") for r in targets), targets
     assert all(re.match(r"-?\d+\.\d\d \(", r[1]) for r in targets), targets
+
+
+def test_missed_goals_are_explained_from_the_profile():
+    """The section that says what would meet a missed goal reads its counts and shares from
+    the profile it is given: two layouts and the tails' share when the big book had them."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+        run = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(run)
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    seconds = {"WeasyPrint: parsing": (6.0, 2), "ours: the chapter tails": (3.0, 1),
+               "WeasyPrint: writing": (2.0, 1), "ours: the preflight": (1.0, 1)}
+    rows = [(label, *next((v for k, v in seconds.items() if label.startswith(k)), (0.0, 0)))
+            for label, _file, _func in run.PROFILE_PARTS]
+    text = "\n".join(run.missed([("the book 10× over", (10.0, rows)),
+                                 ("the book", (10.0, [(label, 0.0, 1 if "layout" in label
+                                                       else 0) for label, *_ in rows]))]))
+    assert ("- The book 10× over: 2 layout(s) of the whole document (60% of the profiled "
+            "time; the chapter tails' try alone 30%), the PDF written 20%, Sphinx, the "
+            "finishing and the preflight 10%.") in text
+    assert "- The book: 1 layout(s) of the whole document (0% of the profiled time), " in text
