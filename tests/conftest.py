@@ -153,6 +153,21 @@ def _environment_restored():
         yield
 
 
+@pytest.fixture
+def layouts(monkeypatch):
+    """The number of layouts WeasyPrint makes, counted as they happen."""
+    import weasyprint
+
+    made, original = [], weasyprint.HTML.render
+
+    def render_counted(self, *args, **kwargs):
+        made.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "render", render_counted)
+    return made
+
+
 @pytest.fixture(scope="session")
 def built_root(tmp_path_factory, rootdir):
     """``built_root(builder, testroot, **confoverrides)``: the root built once per test run.

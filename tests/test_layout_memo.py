@@ -40,21 +40,6 @@ def document(tmp_path, cover="Given by: Short Clinic", back="Phone 555 0101", bo
     </body></html>"""
 
 
-@pytest.fixture
-def layouts(monkeypatch):
-    """The number of layouts WeasyPrint makes, counted as they happen."""
-    import weasyprint
-
-    made, original = [], weasyprint.HTML.render
-
-    def render_counted(self, *args, **kwargs):
-        made.append(1)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(weasyprint.HTML, "render", render_counted)
-    return made
-
-
 def make_pdf(tmp_path, html, name, memo=None):
     pdf = tmp_path / name
     render.render_pdf(html, pdf, base_url=tmp_path.as_uri() + "/", allowed_roots=[tmp_path],

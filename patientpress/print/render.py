@@ -8,7 +8,8 @@
   limit is the pool's).
 - A print document that asks for a page count in multiples (a booklet: four; a chapter
   handout: two, for double-sided printing) gets as many of its ruled notes pages as make
-  the count up, never a blank page.
+  the count up, never a blank page. A chapter handout's one notes page, its last page, is
+  decided in its one layout (:mod:`lastnotes`).
 - A figure that just misses the page of the sentence leading into it, leaving that page
   mostly empty, is laid out again a little smaller (:func:`figure_fits`).
 - :class:`caches.LayoutMemo` keeps those decisions (figures fitted, chapter tails pulled
@@ -28,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import pagerefs, paper, pdfua, preflight, tails
+from . import lastnotes, pagerefs, paper, pdfua, preflight, tails
 from .caches import PREFLIGHT, LayoutMemo
 from ..files import atomic_write
 
@@ -150,6 +151,7 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
     import weasyprint
 
     pagerefs.install()   # the same PDF, without pydyf's time growing with pages × tags
+    lastnotes.install()  # a chapter handout's notes page in its one layout
     what = Path(pdf_path).name
     if warn is None:
         def warn(message, subtype):
@@ -172,7 +174,8 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
                for s in stylesheets]
         try:
             document, rules, notes = _lay_out(source, css, options, pages_multiple_of(html),
-                                              memo.recall(key) if key else None, check)
+                                              memo.recall(key) if key else None, check,
+                                              notes_last(html))
         except Rejected as rejected:
             rejected.warnings = list(dict.fromkeys(bridge.messages)) + refused
             raise
@@ -182,19 +185,33 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
     return list(dict.fromkeys(bridge.messages)) + refused
 
 
-def _lay_out(source, css, options, multiple, known, check=None):
+def _lay_out(source, css, options, multiple, known, check=None, last=False):
     """The layout to print, its decisions' CSS rules and its notes pages: (document, rules,
-    notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None."""
+    notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None.
+    ``last``: the one notes page is the document's last page (a chapter handout): it is
+    laid out shown, and dropped in that layout when the count would be odd (lastnotes)."""
     import weasyprint
 
     def notes_sheet(count):
         return [weasyprint.CSS(filename=paper.STATIC / f"notes-{count}.css")] if count else []
 
+    def text_pages(document):   # the pages before a notes page laid out last
+        return len(document.pages) - (lastnotes.shown(document) if last else 0)
+
     def checked(document):
-        if check is not None and (problems := check(document)):
+        text = document if not last else document.copy(document.pages[:text_pages(document)])
+        if check is not None and (problems := check(text)):
             raise Rejected(problems)
         return document
 
+    if last:
+        lastnotes.mark(source)
+        css = [*css, *notes_sheet(1)]
+    if known is not None and last:
+        rules = known[0]
+        css += [weasyprint.CSS(string=rule) for rule in rules]
+        document = checked(source.render(stylesheets=css, **options))
+        return document, rules, lastnotes.shown(document)
     if known is not None:
         # Laid out with them and as many notes pages as that PDF had; again only when this
         # one's cover and back pages make up another count.
@@ -215,11 +232,13 @@ def _lay_out(source, css, options, multiple, known, check=None):
         refit = source.render(stylesheets=[*css, weasyprint.CSS(string=fit)], **options)
         before, after = figure_pages(document, fits), figure_pages(refit, fits)
         if (all(after.get(name, 0) < before[name] for name in before)
-                and len(refit.pages) <= len(document.pages)):
+                and text_pages(refit) <= text_pages(document)):
             rules.append(fit)
             css.append(weasyprint.CSS(string=fit))
             document = refit
-    document = _pull_back_tails(source, css, options, document, rules)
+    document = _pull_back_tails(source, css, options, document, rules, text_pages)
+    if last:
+        return document, rules, lastnotes.shown(document)
     notes = -len(document.pages) % multiple
     if notes:
         # A second layout, with that many notes pages shown: page numbers ("Page 3 of 8")
@@ -228,10 +247,10 @@ def _lay_out(source, css, options, multiple, known, check=None):
     return document, rules, notes
 
 
-def _pull_back_tails(source, css, options, document, kept):
+def _pull_back_tails(source, css, options, document, kept, count=lambda d: len(d.pages)):
     """The layout with each chapter tail of a few lines pulled back (:mod:`tails`), each
-    try kept only when it saves pages; adds the rules kept to ``css`` and their text to
-    ``kept``."""
+    try kept only when it saves pages (``count``: a layout's pages, a notes page laid out
+    last aside); adds the rules kept to ``css`` and their text to ``kept``."""
     import weasyprint
 
     for share in tails.TIGHTER:   # a tail left at the first share gets the second
@@ -240,7 +259,7 @@ def _pull_back_tails(source, css, options, document, kept):
             break
         tighter = weasyprint.CSS(string=rules)
         again = source.render(stylesheets=[*css, tighter], **options)
-        if len(again.pages) < len(document.pages):
+        if count(again) < count(document):
             css.append(tighter)
             kept.append(rules)
             document = again
@@ -317,6 +336,14 @@ def _once(warn):
             said.add((message, subtype))
             warn(message, subtype)
     return once
+
+
+def notes_last(html: str) -> bool:
+    """Whether the print document ends with its one notes page (page.html's chapter
+    handout: two pages a sheet, the notes page after the back page)."""
+    return pages_multiple_of(html) == 2 and bool(re.search(
+        r'<section class="notes-page notes-page-1" hidden>(?:(?!<section).)*</section>\s*'
+        r'</body>', html, re.S))
 
 
 def pages_multiple_of(html: str) -> int:
