@@ -112,3 +112,15 @@ def table_rows(book_tasks, big_tasks, clinics, factor, identical):
                      [s.rss_mib for s in big_all.samples] if big_all else [],
                      MEMORY_GOAL_MIB, digits=0, below=True))
     return rows
+
+
+def layouts_row(layouts):
+    """The goals table's row for the chapter handouts' layouts (``layouts``: {PDF: [layouts,
+    pages]}, bench/layouts.py): met when none took more than one."""
+    counts = [n for name, (n, _pages) in layouts.items() if name.startswith("chapters/")]
+    what = ("WeasyPrint layouts of a chapter handout, its notes page decided in the same "
+            f"layout (over the book's {len(counts)} chapter handouts; goal on the most)")
+    if not counts:
+        return f"| {what} | not measured | | | 0 | ≤ 1 | n/a |"
+    return (f"| {what} | {statistics.median(counts):g} | {min(counts)} | {max(counts)} | "
+            f"{len(counts)} | ≤ 1 | {'met' if max(counts) <= 1 else 'MISSED'} |")

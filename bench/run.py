@@ -19,6 +19,7 @@ import argparse
 import cProfile  # noqa: F401  (the profile step runs it as `python -m cProfile`)
 import datetime
 import importlib.metadata
+import json
 import os
 import platform
 import pstats
@@ -504,6 +505,19 @@ def profile_handout(book, env, out):
     return total, rows
 
 
+def count_layouts(book, env, out):
+    """{PDF: [layouts, pages]} of a clean handout build of every product, in one process
+    (bench/layouts.py counts WeasyPrint's layouts per PDF)."""
+    rmtree(out)
+    found = out.parent / f"{out.name}.json"
+    found.unlink(missing_ok=True)
+    argv = sphinx("handout", book.src, out / "handout", out / "doctrees", book.conf,
+                  ["-D", "handout_workers=-1"])
+    subprocess.run([str(a) for a in [PY, BENCH / "layouts.py", found, *argv[3:]]],
+                   cwd=ROOT, env=env, capture_output=True, timeout=TIMEOUT)
+    return json.loads(found.read_text(encoding="utf-8")) if found.exists() else {}
+
+
 # -- the report --------------------------------------------------------------
 
 def machine():
@@ -832,7 +846,7 @@ def headline(book_tasks, big_tasks, clinics, factor, date, info):
 
 
 def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, profile,
-                  started, elapsed, load):
+                  started, elapsed, load, layouts=None):
     date = started.strftime("%Y-%m-%d")
     lines = [
         "# Benchmark results",
@@ -942,6 +956,17 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "| ratio | median | min | max | runs | goal | |",
         "| --- | ---: | ---: | ---: | ---: | --- | --- |",
         *goals.table_rows(book_tasks, big_tasks, clinics, args.factor, IDENTICAL),
+        goals.layouts_row(layouts or {}),
+        "",
+        "## Layouts per PDF (the book, every product, from clean)",
+        "",
+        "WeasyPrint layouts behind each PDF of one clean handout build in one process "
+        "(`bench/layouts.py`): the first, and one more for each decision that needed one "
+        "(a figure fitted to its lead-in's page, chapter tails pulled back). A chapter "
+        "handout's notes page is decided in its one layout (`print/lastnotes.py`).",
+        "",
+        "| PDF | layouts | pages |", "| --- | ---: | ---: |",
+        *[f"| {name} | {n} | {pages} |" for name, (n, pages) in sorted((layouts or {}).items())],
         "",
         "## The targets of issue 9",
         "",
@@ -1056,10 +1081,12 @@ def main(argv=None):
         profile.append((f"the book {args.factor}× over",
                         profile_handout(big, env, work / "profile-big")))
 
+    progress("counting the layouts behind each PDF")
+    layouts = count_layouts(book, env, work / "layouts")
     info = {"machine": machine(), "versions": versions()}
     elapsed = time.perf_counter() - t0
     write_results(args.results, args, info, book, big, book_tasks, big_tasks, clinics,
-                  profile, started, elapsed, (load0, os.getloadavg()[0]))
+                  profile, started, elapsed, (load0, os.getloadavg()[0]), layouts)
     progress(f"wrote {args.results}")
     return 0
 

@@ -113,6 +113,14 @@ def test_smoke_benchmark_writes_results_with_numbers(tmp_path):
         in ("met", "MISSED")
     noop = next(r for w, r in goals.items() if w.startswith("all three formats with nothing"))
     assert "(outputs unchanged)" in noop[0], noop
+    # Every PDF's layouts, counted in a real build: the test book's chapter handouts take one
+    # each (their notes page decided in it), and the goals table says so.
+    per_pdf = {r[0]: r for r in _table_rows(text, "## Layouts per PDF")}
+    chapters = [r for name, r in per_pdf.items() if name.startswith("chapters/")]
+    assert chapters and any(name.startswith("handout/") for name in per_pdf), per_pdf
+    assert all(r[1] == "1" and int(r[2]) % 2 == 0 for r in chapters), chapters
+    layouts = next(r for w, r in goals.items() if w.startswith("WeasyPrint layouts of a chapter"))
+    assert layouts[3] == "1" and layouts[6] == "met", layouts
 
     targets = _table_rows(text, "## The targets of issue 9")
     assert len(targets) == 13
