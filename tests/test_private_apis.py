@@ -18,10 +18,10 @@ from conftest import ROOT
 from patientpress.checks import readability
 from patientpress.epub import builder as epub
 from patientpress.markup import myst
-from patientpress.print import lastnotes, pagerefs
+from patientpress.print import counters, lastnotes, pagerefs
 from patientpress.print.preflight import content
 
-OWNERS = [pagerefs, lastnotes, epub, readability, myst, content]
+OWNERS = [pagerefs, lastnotes, counters, epub, readability, myst, content]
 
 
 @pytest.mark.parametrize("module", OWNERS, ids=lambda m: m.__name__)

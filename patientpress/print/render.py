@@ -29,7 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from sphinx.util import logging
 
-from . import lastnotes, pagerefs, paper, pdfua, preflight, tails
+from . import counters, lastnotes, pagerefs, paper, pdfua, preflight, tails
 from .caches import PREFLIGHT, LayoutMemo
 from ..files import atomic_write
 
@@ -152,6 +152,7 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
 
     pagerefs.install()   # the same PDF, without pydyf's time growing with pages × tags
     lastnotes.install()  # a chapter handout's notes page in its one layout
+    counters.install()   # the same PDF, without a third pass for every page reference
     what = Path(pdf_path).name
     if warn is None:
         def warn(message, subtype):
