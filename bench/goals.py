@@ -117,7 +117,7 @@ def table_rows(book_tasks, big_tasks, clinics, factor, identical):
 def layouts_row(layouts):
     """The goals table's row for the chapter handouts' layouts (``layouts``: {PDF: [layouts,
     pages]}, bench/layouts.py): met when none took more than one."""
-    counts = [n for name, (n, _pages) in layouts.items() if name.startswith("chapters/")]
+    counts = [n for name, (n, *_pages) in layouts.items() if name.startswith("chapters/")]
     what = ("WeasyPrint layouts of a chapter handout, its notes page decided in the same "
             f"layout (over the book's {len(counts)} chapter handouts; goal on the most)")
     if not counts:

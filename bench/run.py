@@ -963,10 +963,15 @@ def write_results(path, args, info, book, big, book_tasks, big_tasks, clinics, p
         "WeasyPrint layouts behind each PDF of one clean handout build in one process "
         "(`bench/layouts.py`): the first, and one more for each decision that needed one "
         "(a figure fitted to its lead-in's page, chapter tails pulled back). A chapter "
-        "handout's notes page is decided in its one layout (`print/lastnotes.py`).",
+        "handout's notes page is decided in its one layout (`print/lastnotes.py`). A page "
+        "layout is one page laid out in one pagination pass: pages holding a page "
+        "reference are laid out once more when a number they were built with was wrong "
+        "(`print/counters.py`: a layout after the first builds them from the one before).",
         "",
-        "| PDF | layouts | pages |", "| --- | ---: | ---: |",
-        *[f"| {name} | {n} | {pages} |" for name, (n, pages) in sorted((layouts or {}).items())],
+        "| PDF | layouts | pages | page layouts (every pass of every layout) |",
+        "| --- | ---: | ---: | ---: |",
+        *[f"| {name} | {n} | {pages} | {made} |"
+          for name, (n, pages, made) in sorted((layouts or {}).items())],
         "",
         "## The targets of issue 9",
         "",

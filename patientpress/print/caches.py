@@ -98,7 +98,8 @@ class RenderCache:
 class LayoutMemo:
     """The layout decisions of PDFs already rendered, by what they depend on
     (``<doctreedir>/handout-layouts``): the figures made to fit and the chapter tails pulled
-    back (CSS rules, in the order they were kept) and the number of notes pages.
+    back (CSS rules, in the order they were kept), the number of notes pages, and the page
+    of each anchor (the next layout of that text builds its page references from them).
 
     Those decisions depend on the text and the stylesheets alone. A whole book's text
     (``<main class="body">``) starts on a page of its own after the cover (and after the
@@ -136,11 +137,24 @@ class LayoutMemo:
             return None
         return found["rules"], found["notes"]
 
-    def keep(self, key: str, rules: list[str], notes: int) -> None:
+    def pages(self, key: str) -> dict[str, dict[str, list[int]]] | None:
+        """The page of each anchor in the layout kept for ``key`` (print/counters.py builds
+        the next layout's page references from them), or None."""
+        import json
+
+        try:
+            found = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return found.get("pages")
+
+    def keep(self, key: str, rules: list[str], notes: int,
+             pages: dict[str, dict[str, list[int]]] | None = None) -> None:
         import json
 
         self.folder.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"rules": rules, "notes": notes})
+        text = json.dumps({"rules": rules, "notes": notes, "pages": pages or {}},
+                          sort_keys=True)
         atomic_write(self.folder / f"{key}.json",
                      lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 

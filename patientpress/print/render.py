@@ -173,24 +173,43 @@ def render_pdf(html: str, pdf_path: str | os.PathLike[str], *, base_url: str,
         source = weasyprint.HTML(string=html, base_url=str(base_url), url_fetcher=fetcher)
         css = [weasyprint.CSS(string=s, base_url=str(base_url), url_fetcher=fetcher)
                for s in stylesheets]
+        known = memo.recall(key) if key else None
         try:
             document, rules, notes = _lay_out(source, css, options, pages_multiple_of(html),
-                                              memo.recall(key) if key else None, check,
-                                              notes_last(html))
+                                              known, check, notes_last(html),
+                                              memo.pages(key) if known is not None else None)
         except Rejected as rejected:
             rejected.warnings = list(dict.fromkeys(bridge.messages)) + refused
             raise
         if key:
-            memo.keep(key, rules, notes)
+            memo.keep(key, rules, notes, _pages(document))
         atomic_write(pdf_path, lambda tmp: document.write_pdf(tmp, **options))
     return list(dict.fromkeys(bridge.messages)) + refused
 
 
-def _lay_out(source, css, options, multiple, known, check=None, last=False):
+def _render(source, sheets, options, seeds=None):
+    """One layout of ``source``, its page references built from ``seeds`` (the pages of
+    the anchors in a layout of the same text, :func:`counters.seed`), remembering its own."""
+    counters.seed(source, seeds)
+    document = source.render(stylesheets=sheets, **options)
+    document.__dict__[_PAGES] = counters.pages_of(source)
+    return document
+
+
+_PAGES = "_patientpress_pages"   # on a laid-out Document: its anchors' pages
+
+
+def _pages(document):
+    return document.__dict__.get(_PAGES)
+
+
+def _lay_out(source, css, options, multiple, known, check=None, last=False, seeds=None):
     """The layout to print, its decisions' CSS rules and its notes pages: (document, rules,
-    notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None.
-    ``last``: the one notes page is the document's last page (a chapter handout): it is
-    laid out shown, and dropped in that layout when the count would be odd (lastnotes)."""
+    notes). ``known``: the decisions of a PDF with the same text (LayoutMemo), or None;
+    ``seeds``: its anchors' pages. ``last``: the one notes page is the document's last page
+    (a chapter handout): it is laid out shown, and dropped in that layout when the count
+    would be odd (lastnotes). Each layout after the first takes the page numbers of its
+    references from the layout kept before it (counters.seed): a trial moves few pages."""
     import weasyprint
 
     def notes_sheet(count):
@@ -211,26 +230,26 @@ def _lay_out(source, css, options, multiple, known, check=None, last=False):
     if known is not None and last:
         rules = known[0]
         css += [weasyprint.CSS(string=rule) for rule in rules]
-        document = checked(source.render(stylesheets=css, **options))
+        document = checked(_render(source, css, options, seeds))
         return document, rules, lastnotes.shown(document)
     if known is not None:
         # Laid out with them and as many notes pages as that PDF had; again only when this
         # one's cover and back pages make up another count.
         rules, guess = known
         css += [weasyprint.CSS(string=rule) for rule in rules]
-        document = checked(source.render(stylesheets=[*css, *notes_sheet(guess)], **options))
+        document = checked(_render(source, [*css, *notes_sheet(guess)], options, seeds))
         notes = -(len(document.pages) - guess) % multiple
         if notes != guess:
-            document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+            document = _render(source, [*css, *notes_sheet(notes)], options, _pages(document))
         return document, rules, notes
     rules = []
-    document = checked(source.render(stylesheets=css, **options))
+    document = checked(_render(source, css, options))
     fits = figure_fits(document)
     if fits:
         # A second layout with those figures a little smaller, kept only if each of them is
         # now on the page before (the estimate can fall short) and no page is added.
         fit = "\n".join(fits.values())
-        refit = source.render(stylesheets=[*css, weasyprint.CSS(string=fit)], **options)
+        refit = _render(source, [*css, weasyprint.CSS(string=fit)], options, _pages(document))
         before, after = figure_pages(document, fits), figure_pages(refit, fits)
         if (all(after.get(name, 0) < before[name] for name in before)
                 and text_pages(refit) <= text_pages(document)):
@@ -244,7 +263,7 @@ def _lay_out(source, css, options, multiple, known, check=None, last=False):
     if notes:
         # A second layout, with that many notes pages shown: page numbers ("Page 3 of 8")
         # and the tags are then those of the pages printed.
-        document = source.render(stylesheets=[*css, *notes_sheet(notes)], **options)
+        document = _render(source, [*css, *notes_sheet(notes)], options, _pages(document))
     return document, rules, notes
 
 
@@ -259,7 +278,7 @@ def _pull_back_tails(source, css, options, document, kept, count=lambda d: len(d
         if not rules:
             break
         tighter = weasyprint.CSS(string=rules)
-        again = source.render(stylesheets=[*css, tighter], **options)
+        again = _render(source, [*css, tighter], options, _pages(document))
         if count(again) < count(document):
             css.append(tighter)
             kept.append(rules)
