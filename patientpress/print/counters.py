@@ -148,7 +148,7 @@ def _cache_target_page_counters(self, anchor_name, page_counter_values, page_mak
 
 
 def _remake_page(index, context, root_box, html):
-    html.__dict__[_COLLECTOR] = context.target_collector   # for pages_of (the last layout)
+    html.__dict__[_COLLECTOR] = context.target_collector   # for pages_of: the last layout
     waiting = context.target_collector.__dict__.pop(_PENDING, None)
     for lookup in waiting or ():
         if lookup.pending:
@@ -163,8 +163,9 @@ _SEEDS = "_patientpress_seeds"           # on an HTML, then its TargetCollector:
 
 def pages_of(source) -> dict[str, dict[str, list[int]]]:
     """{anchor: its page's counters} in ``source``'s last layout (a ``weasyprint.HTML``
-    rendered since :func:`install`); {} when it has none."""
-    collector = source.__dict__.get(_COLLECTOR)
+    rendered since :func:`install`); {} when it has none. The layout's lookups are let go
+    (they hold its boxes)."""
+    collector = source.__dict__.pop(_COLLECTOR, None)
     if collector is None:
         return {}
     return {name: copy.deepcopy(item.cached_page_counter_values)
