@@ -469,6 +469,8 @@ PROFILE_PARTS = [
      "get_all_computed_styles"),
     ("WeasyPrint: pagination and line breaking", "weasyprint/layout/__init__.py",
      "layout_document"),
+    ("WeasyPrint: one page laid out, in any pass of any layout (calls: page layouts)",
+     "weasyprint/layout/page.py", "remake_page"),
     ("WeasyPrint: writing the PDF (drawing, fonts, tags)", "weasyprint/document.py",
      "write_pdf"),
     ("ours: the chapter tails pulled back (each try a full layout, in the rows above)",
@@ -786,12 +788,14 @@ def missed(profile):
         layout, layouts = _phase(rows, "WeasyPrint: parsing HTML/CSS and layout")
         write, _ = _phase(rows, "WeasyPrint: writing the PDF")
         tails, _ = _phase(rows, "ours: the chapter tails")
+        _, page_layouts = _phase(rows, "WeasyPrint: one page laid out")
         ours = sum(_phase(rows, p)[0] for p in ("Sphinx start-up", "Sphinx: reading",
                                                    "Sphinx: resolving", "ours: PDF/UA",
                                                    "ours: the preflight"))
         out.append(
             f"- {title[0].upper()}{title[1:]}: {layouts} layout(s) of the whole document "
             f"({layout / total:.0%} of the profiled time"
+            + (f", {page_layouts} page layouts" if page_layouts else "")
             + (f"; the chapter tails' try alone {tails / total:.0%}" if tails else "")
             + f"), the PDF written {write / total:.0%}, Sphinx, the finishing and the "
             f"preflight {ours / total:.0%}. All of it runs on one core: a PDF is one "

@@ -139,13 +139,15 @@ def test_missed_goals_are_explained_from_the_profile():
     finally:
         sys.path.remove(str(ROOT / "bench"))
     seconds = {"WeasyPrint: parsing": (6.0, 2), "ours: the chapter tails": (3.0, 1),
-               "WeasyPrint: writing": (2.0, 1), "ours: the preflight": (1.0, 1)}
+               "WeasyPrint: writing": (2.0, 1), "ours: the preflight": (1.0, 1),
+               "WeasyPrint: one page": (0.0, 467)}
     rows = [(label, *next((v for k, v in seconds.items() if label.startswith(k)), (0.0, 0)))
             for label, _file, _func in run.PROFILE_PARTS]
     text = "\n".join(run.missed([("the book 10× over", (10.0, rows)),
                                  ("the book", (10.0, [(label, 0.0, 1 if "layout" in label
                                                        else 0) for label, *_ in rows]))]))
     assert ("- The book 10× over: 2 layout(s) of the whole document (60% of the profiled "
-            "time; the chapter tails' try alone 30%), the PDF written 20%, Sphinx, the "
-            "finishing and the preflight 10%.") in text
-    assert "- The book: 1 layout(s) of the whole document (0% of the profiled time), " in text
+            "time, 467 page layouts; the chapter tails' try alone 30%), the PDF written 20%, "
+            "Sphinx, the finishing and the preflight 10%.") in text
+    assert ("- The book: 1 layout(s) of the whole document (0% of the profiled time, 1 page "
+            "layouts), ") in text
