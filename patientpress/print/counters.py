@@ -39,13 +39,19 @@ import copy
 PROVEN_ON = {"weasyprint": "70.0"}
 
 
+def _content(box):
+    """The box's ``content`` list ((type, value) pairs), or () for normal and none."""
+    content = box.style["content"]
+    return content if isinstance(content, (list, tuple)) else ()
+
+
 def _local(parent_box, css_token):
     """The counters a box's ``content`` uses that it did not have when it was built."""
     if css_token != "content":
         return []
     have = parent_box.cached_counter_values or {}
     found = []
-    for type_, value in parent_box.style["content"] or ():
+    for type_, value in _content(parent_box):
         if type_ in ("counter()", "counters()") and value[-1] != "none":
             if value[0] not in have and value[0] not in found:
                 found.append(value[0])
@@ -74,7 +80,7 @@ def _targets(collector, parent_box, css_token, missing_target_counters):
         return missing_target_counters
     found = {name: names for name, names in missing_target_counters.items()
              if name is not None}
-    for type_, value in parent_box.style["content"] or ():
+    for type_, value in _content(parent_box):
         if type_ not in ("target-counter()", "target-counters()"):
             continue
         (anchor_token, counter_name), counter_type = value[:2], value[-1]
