@@ -33,6 +33,10 @@ tests/test_private_apis.py fails when another version is installed.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from weasyprint import HTML
 
 # The private parts this module relies on were proven on these versions; tests/
 # test_private_apis.py fails when another is installed, so they are checked again.
@@ -167,7 +171,7 @@ _COLLECTOR = "_patientpress_collector"   # on a weasyprint.HTML: its last layout
 _SEEDS = "_patientpress_seeds"           # on an HTML, then its TargetCollector: pages known
 
 
-def pages_of(source) -> dict[str, dict[str, list[int]]]:
+def pages_of(source: HTML) -> dict[str, dict[str, list[int]]]:
     """{anchor: its page's counters} in ``source``'s last layout (a ``weasyprint.HTML``
     rendered since :func:`install`); {} when it has none. The layout's lookups are let go
     (they hold its boxes)."""
@@ -180,7 +184,7 @@ def pages_of(source) -> dict[str, dict[str, list[int]]]:
             and item.cached_page_counter_values}
 
 
-def seed(source, pages: dict[str, dict[str, list[int]]] | None) -> None:
+def seed(source: HTML, pages: dict[str, dict[str, list[int]]] | None) -> None:
     """Lay ``source`` out next with the page references built from ``pages`` (pages_of an
     earlier layout of the same text): a reference whose target is still on that page is
     laid out once, not built with 0 and laid out again. A target now elsewhere is told to

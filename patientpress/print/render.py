@@ -227,35 +227,23 @@ def _lay_out(source, css, options, multiple, known, check=None, last=False, seed
     if last:
         lastnotes.mark(source)
         css = [*css, *notes_sheet(1)]
-    if known is not None and last:
-        rules = known[0]
-        css += [weasyprint.CSS(string=rule) for rule in rules]
-        document = checked(_render(source, css, options, seeds))
-        return document, rules, lastnotes.shown(document)
     if known is not None:
-        # Laid out with them and as many notes pages as that PDF had; again only when this
-        # one's cover and back pages make up another count.
+        # Laid out with them and as many notes pages as that PDF had (a chapter handout:
+        # its one, decided in the layout); again only when this one's cover and back pages
+        # make up another count.
         rules, guess = known
         css += [weasyprint.CSS(string=rule) for rule in rules]
+        if last:
+            document = checked(_render(source, css, options, seeds))
+            return document, rules, lastnotes.shown(document)
         document = checked(_render(source, [*css, *notes_sheet(guess)], options, seeds))
         notes = -(len(document.pages) - guess) % multiple
         if notes != guess:
             document = _render(source, [*css, *notes_sheet(notes)], options, _pages(document))
         return document, rules, notes
     rules = []
-    document = checked(_render(source, css, options))
-    fits = figure_fits(document)
-    if fits:
-        # A second layout with those figures a little smaller, kept only if each of them is
-        # now on the page before (the estimate can fall short) and no page is added.
-        fit = "\n".join(fits.values())
-        refit = _render(source, [*css, weasyprint.CSS(string=fit)], options, _pages(document))
-        before, after = figure_pages(document, fits), figure_pages(refit, fits)
-        if (all(after.get(name, 0) < before[name] for name in before)
-                and text_pages(refit) <= text_pages(document)):
-            rules.append(fit)
-            css.append(weasyprint.CSS(string=fit))
-            document = refit
+    document = _fit_figures(source, css, options, checked(_render(source, css, options)),
+                            rules, text_pages)
     document = _pull_back_tails(source, css, options, document, rules, text_pages)
     if last:
         return document, rules, lastnotes.shown(document)
@@ -265,6 +253,28 @@ def _lay_out(source, css, options, multiple, known, check=None, last=False, seed
         # and the tags are then those of the pages printed.
         document = _render(source, [*css, *notes_sheet(notes)], options, _pages(document))
     return document, rules, notes
+
+
+def _fit_figures(source, css, options, document, kept, count):
+    """The layout with each figure that left its lead-in's page mostly empty a little
+    smaller (:func:`figure_fits`): a second layout, kept only if each of them is now on the
+    page before (the estimate can fall short) and no page is added (``count``: a layout's
+    pages, a notes page laid out last aside); adds the rule kept to ``css`` and its text to
+    ``kept``."""
+    import weasyprint
+
+    fits = figure_fits(document)
+    if not fits:
+        return document
+    fit = "\n".join(fits.values())
+    refit = _render(source, [*css, weasyprint.CSS(string=fit)], options, _pages(document))
+    before, after = figure_pages(document, fits), figure_pages(refit, fits)
+    if (all(after.get(name, 0) < before[name] for name in before)
+            and count(refit) <= count(document)):
+        kept.append(fit)
+        css.append(weasyprint.CSS(string=fit))
+        return refit
+    return document
 
 
 def _pull_back_tails(source, css, options, document, kept, count=lambda d: len(d.pages)):
